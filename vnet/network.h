@@ -27,8 +27,6 @@
 #define VNET_NETWORK_H_
 
 #include <cstdint>
-#include <cstdio>
-#include <span>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,75 +41,14 @@
 #include "core/base/socket_address.h"
 #include "core/base/time.h"
 #include "vnet/config.h"
+#include "vnet/pcap_writer.h"
+#include "vnet/types.h"
 
 namespace simrtc::vnet {
 
-using HostId = int32_t;
-using RouterId = int32_t;
-
-// Why a packet died. Counted per link / NAT / host.
-enum class DropReason {
-  kLoss,          // random or burst loss on a link
-  kQueueFull,     // drop-tail queue overflow
-  kMtu,           // larger than the link MTU
-  kLinkDown,      // link down or partitioned
-  kFiltered,      // NAT filtering refused an inbound packet
-  kNoRoute,       // no host/router owns the destination
-  kNoBinding,     // inbound to a NAT port with no (or an expired) mapping
-  kNoPortFree,    // NAT could not allocate an external port
-  kFirewall,      // UDP blocked
-  kNoHairpin,     // hairpinning needed but disabled
-  kCount,
-};
-std::string_view DropReasonName(DropReason r);
-
-struct TrafficCounters {
-  int64_t packets_sent = 0;
-  int64_t bytes_sent = 0;  // UDP payload bytes
-  int64_t packets_delivered = 0;
-  int64_t bytes_delivered = 0;
-  int64_t duplicated = 0;
-  int64_t dropped[static_cast<int>(DropReason::kCount)] = {};
-  int64_t total_dropped() const;
-};
-
-struct LinkStats {
-  TrafficCounters up;
-  TrafficCounters down;
-  int64_t max_queue_bytes_seen = 0;
-};
-
-struct NatStats {
-  int64_t bindings_created = 0;
-  int64_t bindings_expired = 0;
-  int64_t active_bindings = 0;
-  int64_t outbound_translated = 0;
-  int64_t inbound_translated = 0;
-  int64_t hairpinned = 0;
-  int64_t dropped[static_cast<int>(DropReason::kCount)] = {};
-};
-
-// A packet arriving at a host interface.
-struct Delivery {
-  HostId host;
-  Timestamp at;
-  Datagram datagram;  // local = host address+port, remote = apparent source
-  uint64_t packet_id;  // stable id for traces (duplicates share it)
-};
-
-// One record per packet hop event, for traces and pcap.
-struct TraceRecord {
-  enum class Kind { kSend, kDeliver, kDrop, kNatOut, kNatIn };
-  Kind kind;
-  Timestamp at;
-  uint64_t packet_id;
-  std::string where;  // host, router or link name
-  SocketAddress src;  // addresses as seen at this point
-  SocketAddress dst;
-  int64_t size;  // UDP payload bytes
-  DropReason reason = DropReason::kCount;  // for kDrop
-  std::span<const uint8_t> payload;  // valid during the callback only
-};
+// HostId, RouterId, DropReason, TrafficCounters, LinkStats, NatStats,
+// Delivery and TraceRecord are defined in vnet/types.h; PcapWriter in
+// vnet/pcap_writer.h. Both are included here, so this header is the API.
 
 class Network {
  public:
@@ -136,17 +73,28 @@ class Network {
   // Traffic. `d.local` must be one of the host's addresses (port chosen by
   // the caller); `d.remote` is the destination. Returns the packet id.
   // Refuses (with a Status) a local address the host does not own.
-  absl::StatusOr<uint64_t> Send(Timestamp now, HostId from,
-                                const Transmit& d);
+  // An unset or unspecified (0.0.0.0 / ::) local IP means "any": the host's
+  // first address of the destination's family is used, with d.local's port.
+  // Send first advances internal events due at or before `now`, so state
+  // is never observed out of time order even if the driver skipped a
+  // HandleTimeout. The packet leaves at `now` (first hop is an event).
+  absl::StatusOr<uint64_t> Send(Timestamp now, HostId from, const Transmit& d);
+  // Same, moving the payload through the network without a copy: the
+  // vector handed in is the one PollDelivery() hands out.
+  absl::StatusOr<uint64_t> Send(Timestamp now, HostId from, Transmit&& d);
 
   // Advances internal events due at or before now.
   void HandleTimeout(Timestamp now);
-  // Earliest pending internal event (packet arrival, queue drain, binding
-  // expiry that matters), or nullopt if idle.
+  // Earliest pending internal event (a packet arriving at the end of a
+  // link; queueing is folded into arrival times), or nullopt if idle.
+  // NAT binding expiry needs no wake-up: it is evaluated exactly, lazily,
+  // whenever a binding is looked up, and swept on every HandleTimeout.
   std::optional<Timestamp> NextTimeout() const;
   std::optional<Delivery> PollDelivery();
 
-  // Timeline operations (take effect at `now`).
+  // Timeline operations (take effect at `now`: pending events due at or
+  // before `now` are advanced first, then the change applies to packets
+  // entering links from then on). Unknown names give NotFound.
   absl::Status SetHostLink(Timestamp now, std::string_view host,
                            const LinkConfig& link);
   absl::Status SetRouterUplink(Timestamp now, std::string_view router,
@@ -156,8 +104,8 @@ class Network {
   // Drops traffic between the two named components (hosts or routers) and
   // everything behind them; one-way when `both_directions` is false
   // (a -> b blocked only).
-  absl::Status Partition(Timestamp now, std::string_view a,
-                         std::string_view b, bool both_directions);
+  absl::Status Partition(Timestamp now, std::string_view a, std::string_view b,
+                         bool both_directions);
   absl::Status Heal(Timestamp now, std::string_view a, std::string_view b);
   // Removes every NAT binding of the router now.
   absl::Status FlushNatBindings(Timestamp now, std::string_view router);
@@ -167,12 +115,14 @@ class Network {
                                  const IpAddress& old_address,
                                  const IpAddress& new_address);
 
-  // Statistics.
+  // Statistics. An unknown id yields all-zero counters. nat_stats exists
+  // for every router (see NatStats for what a router without NAT counts).
   const TrafficCounters& host_counters(HostId id) const;
   const LinkStats& host_link_stats(HostId id) const;
   const LinkStats& router_uplink_stats(RouterId id) const;
   const NatStats& nat_stats(RouterId id) const;
-  // Active NAT bindings of a router as (internal, external) pairs, sorted.
+  // Active NAT bindings of a router as (internal, external) pairs, sorted,
+  // as of the latest time the network was given.
   std::vector<std::pair<SocketAddress, SocketAddress>> NatBindings(
       RouterId id) const;
 
@@ -182,25 +132,6 @@ class Network {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-};
-
-// Writes packets as a pcap file (LINKTYPE_RAW, 101) with synthesized
-// IPv4/IPv6 + UDP headers (valid checksums), readable by tshark/Wireshark.
-// Feed it kSend/kDeliver records (or every record of one host).
-class PcapWriter {
- public:
-  // Opens (truncates) the file; the global header is written at once.
-  static absl::StatusOr<std::unique_ptr<PcapWriter>> Open(
-      const std::string& path);
-  ~PcapWriter();
-  void Write(Timestamp at, const SocketAddress& src, const SocketAddress& dst,
-             std::span<const uint8_t> udp_payload);
-  int64_t packets_written() const { return packets_; }
-
- private:
-  explicit PcapWriter(std::FILE* f) : file_(f) {}
-  std::FILE* file_;
-  int64_t packets_ = 0;
 };
 
 }  // namespace simrtc::vnet
