@@ -10,7 +10,7 @@ defines
 The source must define extern "C" int LLVMFuzzerTestOneInput(const uint8_t*, size_t).
 """
 
-def cc_fuzz_target(name, srcs, deps = [], corpus = [], mutations = 20000, **kwargs):
+def cc_fuzz_target(name, srcs, deps = [], corpus = [], mutations = 20000, size = "small", **kwargs):
     native.cc_binary(
         name = name,
         srcs = srcs,
@@ -31,5 +31,6 @@ def cc_fuzz_target(name, srcs, deps = [], corpus = [], mutations = 20000, **kwar
         deps = deps + ["//tools/fuzz:replay_main"],
         data = corpus,
         args = ["--mutations=%d" % mutations] + ["$(location %s)" % c for c in corpus],
+        size = size,
         **kwargs
     )
