@@ -15,8 +15,8 @@ constexpr uint8_t kModeTimed = 0x02;
 
 absl::Status Malformed(std::string_view what, size_t offset,
                        std::string_view detail) {
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "DCEP %s at offset %d: %s", what, offset, detail));
+  return absl::InvalidArgumentError(
+      absl::StrFormat("DCEP %s at offset %d: %s", what, offset, detail));
 }
 
 }  // namespace
@@ -145,9 +145,9 @@ absl::StatusOr<DataChannelOpen> ParseDataChannelOpen(ByteSpan data) {
   uint8_t type = 0;
   SIMRTC_RETURN_IF_ERROR(r.ReadU8(type, "DCEP message type"));
   if (type != static_cast<uint8_t>(DcepMessageType::kOpen)) {
-    return Malformed("message type", 0,
-                     absl::StrFormat("0x%02x is not DATA_CHANNEL_OPEN (0x03)",
-                                     type));
+    return Malformed(
+        "message type", 0,
+        absl::StrFormat("0x%02x is not DATA_CHANNEL_OPEN (0x03)", type));
   }
   DataChannelOpen open;
   uint8_t channel_type = 0;

@@ -91,8 +91,8 @@ Ppid PpidForUserMessage(bool is_string, size_t size);
 // max_retransmits and max_packet_life_time_ms may be set.
 struct Reliability {
   bool ordered = true;
-  std::optional<uint32_t> max_retransmits;
-  std::optional<uint32_t> max_packet_life_time_ms;
+  std::optional<uint32_t> max_retransmits = std::nullopt;
+  std::optional<uint32_t> max_packet_life_time_ms = std::nullopt;
   friend bool operator==(const Reliability&, const Reliability&) = default;
 };
 
