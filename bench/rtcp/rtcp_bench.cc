@@ -1,0 +1,90 @@
+// RTCP compound parse/marshal cost for the two compounds a WebRTC endpoint
+// sends most: SR + SDES + REMB (sender side) and RR + NACK + transport-cc
+// (receiver side).
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "core/rtcp/packet.h"
+
+namespace simrtc::rtcp {
+namespace {
+
+std::vector<Packet> SrSdesRemb() {
+  SenderReport sr;
+  sr.sender_ssrc = 0x11111111;
+  sr.ntp_timestamp = 0xE12345678ABCDEF0;
+  sr.rtp_timestamp = 3653407706u;
+  sr.packet_count = 12345;
+  sr.octet_count = 14000000;
+  sr.report_blocks.push_back(
+      {0x22222222, 3, 120, 0x1A2B3, 40, 0x45678ABC, 0x8000});
+  SourceDescription sdes;
+  sdes.chunks.push_back({0x11111111, {{kSdesCname, "4TOk42mSjXCkVIa6"}}});
+  Remb remb{0x11111111, 2500000, {0x22222222}};
+  return {sr, sdes, remb};
+}
+
+std::vector<Packet> RrNackTwcc() {
+  ReceiverReport rr;
+  rr.sender_ssrc = 1;
+  rr.report_blocks.push_back(
+      {0x22222222, 3, 120, 0x1A2B3, 40, 0x45678ABC, 0x8000});
+  GenericNack nack{1, 0x22222222,
+                   SequenceNumbersToNackPairs(
+                       std::vector<uint16_t>{1000, 1002, 1003, 1030})};
+  // About one video frame's worth of packets, 100 ms of feedback at
+  // ~1 Mbps, with two losses.
+  std::vector<ReceivedPacket> rx;
+  for (int i = 0; i < 50; ++i) {
+    if (i == 17 || i == 31) continue;
+    rx.push_back({static_cast<uint16_t>(5000 + i),
+                  Timestamp::Micros(10000000 + 2000 * i + (i % 3) * 250)});
+  }
+  auto twcc = BuildTransportCcFeedback(1, 0x22222222, 9, rx);
+  return {rr, nack, *twcc};
+}
+
+void BM_RtcpParseSrSdesRemb(benchmark::State& state) {
+  const std::vector<uint8_t> wire = *MarshalCompound(SrSdesRemb());
+  for (auto _ : state) {
+    auto packets = ParseCompound(wire);
+    benchmark::DoNotOptimize(packets);
+  }
+  state.counters["bytes"] = static_cast<double>(wire.size());
+}
+BENCHMARK(BM_RtcpParseSrSdesRemb);
+
+void BM_RtcpParseRrNackTwcc(benchmark::State& state) {
+  const std::vector<uint8_t> wire = *MarshalCompound(RrNackTwcc());
+  for (auto _ : state) {
+    auto packets = ParseCompound(wire);
+    benchmark::DoNotOptimize(packets);
+  }
+  state.counters["bytes"] = static_cast<double>(wire.size());
+}
+BENCHMARK(BM_RtcpParseRrNackTwcc);
+
+void BM_RtcpMarshalSrSdesRemb(benchmark::State& state) {
+  const std::vector<Packet> packets = SrSdesRemb();
+  std::vector<uint8_t> buf(1500);
+  for (auto _ : state) {
+    auto n = MarshalCompoundTo(packets, buf);
+    benchmark::DoNotOptimize(n);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_RtcpMarshalSrSdesRemb);
+
+void BM_RtcpMarshalRrNackTwcc(benchmark::State& state) {
+  const std::vector<Packet> packets = RrNackTwcc();
+  std::vector<uint8_t> buf(1500);
+  for (auto _ : state) {
+    auto n = MarshalCompoundTo(packets, buf);
+    benchmark::DoNotOptimize(n);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_RtcpMarshalRrNackTwcc);
+
+}  // namespace
+}  // namespace simrtc::rtcp

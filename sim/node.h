@@ -1,0 +1,93 @@
+// A simulated application attached to a vnet host.
+//
+// Contract: a Node is a sans-IO endpoint (core/base/sans_io.h) plus a
+// lifecycle and a report:
+//  * Bindings() names the local transport addresses it receives on, fixed at
+//    construction. A binding whose IP is unset means "this port on every
+//    address of the host", which is what lets a node survive a timeline
+//    address change.
+//  * Start(now) is called once by the driver at the node's start time;
+//    no other input arrives before it.
+//  * HandleDatagram / HandleTimeout / PollTransmit / NextTimeout follow the
+//    sans-IO contract exactly: inputs never call back into the driver, the
+//    driver drains PollTransmit() after every input and re-reads
+//    NextTimeout() afterwards. A Transmit whose `local` IP is unset is sent
+//    from the host's current address of the destination's family.
+//  * Report() may be called at any time (expectations evaluated mid-run take
+//    snapshots) and must not change the node. Metric and state names are
+//    snake_case; units are part of the name ("rtt_avg_ms", "goodput_bps").
+//
+// Nodes never see the network or the simulator, so each one is unit-tested
+// by feeding it datagrams and timestamps directly.
+#ifndef SIM_NODE_H_
+#define SIM_NODE_H_
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/datagram.h"
+#include "core/base/socket_address.h"
+#include "core/base/time.h"
+
+namespace simrtc::sim {
+
+// What a node has measured. Ordered maps: reports are printed and hashed,
+// and their order must not depend on anything but the names.
+struct NodeReport {
+  std::map<std::string, double> metrics;
+  // State name -> virtual time it was first reached.
+  std::map<std::string, Timestamp> states;
+  // Human-readable facts for the report ("mapped_address": "203.0.113.1:1").
+  std::map<std::string, std::string> details;
+};
+
+class Node {
+ public:
+  virtual ~Node() = default;
+
+  // Short kind name for reports ("ping", "echo_server").
+  virtual std::string_view kind() const = 0;
+  virtual std::vector<SocketAddress> Bindings() const = 0;
+
+  virtual void Start(Timestamp now) = 0;
+  virtual void HandleDatagram(Timestamp now, const Datagram& d) = 0;
+  virtual void HandleTimeout(Timestamp now) = 0;
+  virtual std::optional<Transmit> PollTransmit() = 0;
+  virtual std::optional<Timestamp> NextTimeout() const = 0;
+
+  virtual NodeReport Report() const = 0;
+};
+
+// Shared plumbing for nodes: an outgoing queue and first-reached states.
+// Why a base class: every node needs exactly this and getting PollTransmit's
+// FIFO order or "first time only" state recording subtly wrong in one node
+// would make its results differ from the others'.
+class QueueingNode : public Node {
+ public:
+  std::optional<Transmit> PollTransmit() override;
+
+ protected:
+  void Send(Transmit t) { out_.push_back(std::move(t)); }
+  void Send(const SocketAddress& local, const SocketAddress& remote,
+            std::vector<uint8_t> payload);
+  // Records `state` at `now` unless it was reached before.
+  void Reach(std::string_view state, Timestamp now);
+  bool Reached(std::string_view state) const;
+  const std::map<std::string, Timestamp>& states() const { return states_; }
+
+ private:
+  std::deque<Transmit> out_;
+  std::map<std::string, Timestamp> states_;
+};
+
+// Nearest-rank percentile (p in [0, 100]) of an ascending-sorted sample;
+// 0 for an empty sample.
+double Percentile(const std::vector<double>& sorted, double p);
+
+}  // namespace simrtc::sim
+
+#endif  // SIM_NODE_H_

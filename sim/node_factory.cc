@@ -1,0 +1,212 @@
+#include "sim/node_factory.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "core/base/absl_compat.h"
+#include "core/base/status_macros.h"
+#include "sim/nodes/bulk_receiver.h"
+#include "sim/nodes/bulk_sender.h"
+#include "sim/nodes/echo_server.h"
+#include "sim/nodes/nat_discovery_client.h"
+#include "sim/nodes/nat_discovery_server.h"
+#include "sim/nodes/ping_client.h"
+#include "sim/nodes/stun_client.h"
+#include "sim/nodes/stun_server.h"
+
+namespace simrtc::sim {
+namespace {
+
+// Fields were validated by Scenario::Parse; a failure here is a bug, but
+// still reported as a value rather than a crash.
+absl::StatusOr<TimeDelta> Duration(const std::string& text) {
+  return ParseDuration(text);
+}
+
+}  // namespace
+
+absl::StatusOr<SocketAddress> ResolveEndpoint(const vnet::Network& network,
+                                              std::string_view text) {
+  SIMRTC_ASSIGN_OR_RETURN(EndpointRef ref, ParseEndpoint(text));
+  if (ref.literal.has_value()) return *ref.literal;
+  std::vector<IpAddress> candidates;
+  std::string what;
+  if (std::optional<vnet::HostId> h = network.FindHost(ref.name)) {
+    candidates = network.HostAddresses(*h);
+    what = absl::StrFormat("host \"%s\"", ref.name);
+  } else if (std::optional<vnet::RouterId> r = network.FindRouter(ref.name)) {
+    const vnet::RouterConfig& rc = network.router_config(*r);
+    candidates = rc.nat.has_value() && !rc.nat->public_ips.empty()
+                     ? rc.nat->public_ips
+                     : rc.wan_addresses;
+    what = absl::StrFormat("router \"%s\"", ref.name);
+  } else {
+    return absl::NotFoundError(absl::StrFormat(
+        "endpoint \"%s\": unknown host or router \"%s\"", text, ref.name));
+  }
+  if (ref.index >= static_cast<int>(candidates.size())) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("endpoint \"%s\": %s has %d address(es), no #%d", text,
+                        what, candidates.size(), ref.index));
+  }
+  return SocketAddress(candidates[ref.index], ref.port);
+}
+
+absl::StatusOr<std::unique_ptr<Node>> CreateNode(const NodeSpec& spec,
+                                                 const vnet::Network& network,
+                                                 vnet::HostId host, Rng rng) {
+  const scenarios::Node& n = spec.proto;
+  switch (n.kind_case()) {
+    case scenarios::Node::kEchoServer: {
+      const auto& p = n.echo_server();
+      EchoServerConfig c;
+      if (p.has_port()) c.port = static_cast<uint16_t>(p.port());
+      if (p.has_reply_delay()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.reply_delay, Duration(p.reply_delay()));
+      }
+      if (p.has_replies_per_request()) {
+        c.replies_per_request = p.replies_per_request();
+      }
+      if (p.has_reply_interval()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.reply_interval, Duration(p.reply_interval()));
+      }
+      if (p.has_keepalive_target()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.keepalive_target,
+                                ResolveEndpoint(network, p.keepalive_target()));
+      }
+      if (p.has_keepalive_interval()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.keepalive_interval,
+                                Duration(p.keepalive_interval()));
+      }
+      return std::make_unique<EchoServer>(c);
+    }
+    case scenarios::Node::kPing: {
+      const auto& p = n.ping();
+      PingConfig c;
+      SIMRTC_ASSIGN_OR_RETURN(c.target, ResolveEndpoint(network, p.target()));
+      if (p.has_local_port())
+        c.local_port = static_cast<uint16_t>(p.local_port());
+      if (p.has_count()) c.count = p.count();
+      if (p.has_interval()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.interval, Duration(p.interval()));
+      }
+      if (p.has_payload_size()) c.payload_size = p.payload_size();
+      if (p.has_timeout()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.timeout, Duration(p.timeout()));
+      }
+      return std::make_unique<PingClient>(c);
+    }
+    case scenarios::Node::kBulkSender: {
+      const auto& p = n.bulk_sender();
+      BulkSenderConfig c;
+      SIMRTC_ASSIGN_OR_RETURN(c.target, ResolveEndpoint(network, p.target()));
+      if (p.has_local_port())
+        c.local_port = static_cast<uint16_t>(p.local_port());
+      if (p.has_packet_size()) c.packet_size = p.packet_size();
+      if (p.has_rate_bps()) c.rate_bps = p.rate_bps();
+      if (p.has_window_packets()) c.window_packets = p.window_packets();
+      if (p.has_ack_timeout()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.ack_timeout, Duration(p.ack_timeout()));
+      }
+      if (p.has_duration()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.duration, Duration(p.duration()));
+      }
+      if (p.has_max_packets()) c.max_packets = p.max_packets();
+      return std::make_unique<BulkSender>(c);
+    }
+    case scenarios::Node::kBulkReceiver: {
+      const auto& p = n.bulk_receiver();
+      BulkReceiverConfig c;
+      if (p.has_port()) c.port = static_cast<uint16_t>(p.port());
+      if (p.has_ack()) c.ack = p.ack();
+      if (p.has_overhead_bytes()) c.overhead_bytes = p.overhead_bytes();
+      return std::make_unique<BulkReceiver>(c);
+    }
+    case scenarios::Node::kStunServer: {
+      const auto& p = n.stun_server();
+      StunServerConfig c;
+      if (p.has_port()) c.port = static_cast<uint16_t>(p.port());
+      c.software = p.software();
+      return std::make_unique<StunServer>(c);
+    }
+    case scenarios::Node::kStunClient: {
+      const auto& p = n.stun_client();
+      StunClientConfig c;
+      SIMRTC_ASSIGN_OR_RETURN(c.server, ResolveEndpoint(network, p.server()));
+      if (p.has_local_port())
+        c.local_port = static_cast<uint16_t>(p.local_port());
+      if (p.has_count()) c.count = p.count();
+      if (p.has_interval()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.interval, Duration(p.interval()));
+      }
+      if (p.has_rto()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.rto, Duration(p.rto()));
+      }
+      if (p.has_attempts()) c.attempts = p.attempts();
+      return std::make_unique<StunClient>(c, rng);
+    }
+    case scenarios::Node::kNatDiscoveryServer: {
+      const auto& p = n.nat_discovery_server();
+      const std::vector<IpAddress> own = network.HostAddresses(host);
+      NatDiscoveryServerConfig c;
+      const auto pick =
+          [&](bool has, const std::string& text, size_t index,
+              std::string_view field) -> absl::StatusOr<IpAddress> {
+        if (has) {
+          SIMRTC_ASSIGN_OR_RETURN(IpAddress ip, IpAddress::Parse(text));
+          if (std::find(own.begin(), own.end(), ip) == own.end()) {
+            return absl::InvalidArgumentError(
+                absl::StrFormat("%s %s is not an address of host \"%s\"", field,
+                                text, n.host()));
+          }
+          return ip;
+        }
+        if (index >= own.size()) {
+          return absl::InvalidArgumentError(absl::StrFormat(
+              "needs two addresses on host \"%s\" (it has %d); give the host "
+              "two `address` entries",
+              n.host(), own.size()));
+        }
+        return own[index];
+      };
+      SIMRTC_ASSIGN_OR_RETURN(
+          c.primary_ip, pick(p.has_primary_address(), p.primary_address(), 0,
+                             "primary_address"));
+      SIMRTC_ASSIGN_OR_RETURN(
+          c.alternate_ip, pick(p.has_alternate_address(), p.alternate_address(),
+                               1, "alternate_address"));
+      if (p.has_primary_port())
+        c.primary_port = static_cast<uint16_t>(p.primary_port());
+      if (p.has_alternate_port()) {
+        c.alternate_port = static_cast<uint16_t>(p.alternate_port());
+      }
+      if (c.primary_ip == c.alternate_ip ||
+          c.primary_port == c.alternate_port) {
+        return absl::InvalidArgumentError(
+            "primary and alternate must differ in both address and port");
+      }
+      return std::make_unique<NatDiscoveryServer>(c);
+    }
+    case scenarios::Node::kNatDiscoveryClient: {
+      const auto& p = n.nat_discovery_client();
+      NatDiscoveryClientConfig c;
+      SIMRTC_ASSIGN_OR_RETURN(c.server, ResolveEndpoint(network, p.server()));
+      if (p.has_mapping_port())
+        c.mapping_port = static_cast<uint16_t>(p.mapping_port());
+      if (p.has_filtering_port()) {
+        c.filtering_port = static_cast<uint16_t>(p.filtering_port());
+      }
+      if (p.has_rto()) {
+        SIMRTC_ASSIGN_OR_RETURN(c.rto, Duration(p.rto()));
+      }
+      if (p.has_attempts()) c.attempts = p.attempts();
+      return std::make_unique<NatDiscoveryClient>(c, rng);
+    }
+    case scenarios::Node::KIND_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError("no node kind set");
+}
+
+}  // namespace simrtc::sim
