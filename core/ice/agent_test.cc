@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_format.h"
+#include "core/base/sans_io.h"
 #include "core/ice/priority.h"
 #include "core/ice/test_util.h"
 #include "core/stun/builder.h"
 
 namespace simrtc::ice {
 namespace {
+
+// Drivers may be written against the generic sans-IO concept.
+static_assert(SansIoEndpoint<Agent>);
 
 using stun::AttributeType;
 using stun::Message;
