@@ -91,14 +91,40 @@ TEST(DeterminismTest, DivergenceIsLocated) {
     a.AddLine(l);
     b.AddLine(l);
   }
+  // Equal so far: no divergence.
+  EXPECT_EQ(FirstDivergence(a, b), std::nullopt);
+  EXPECT_EQ(Divergence(a, b), "");
+
   a.AddLine("3 send 2 a x y 10 -");
   b.AddLine("3 send 2 a x y 11 -");
   EXPECT_EQ(FirstDivergence(a, b), 2u);
+  EXPECT_EQ(FirstDivergence(b, a), 2u);
   EXPECT_EQ(Divergence(a, b),
             "traces diverge at event 2 of 3/3:\n  first:  3 send 2 a x y 10 "
             "-\n  second: 3 send 2 a x y 11 -");
+
+  // Identical events after the divergence do not move it: the hash log is
+  // rolling, so every later entry differs too.
+  a.AddLine("4 drop 2 a x y 11 loss");
   b.AddLine("4 drop 2 a x y 11 loss");
-  EXPECT_EQ(FirstDivergence(a, a), std::nullopt);
+  EXPECT_EQ(FirstDivergence(a, b), 2u);
+  EXPECT_EQ(Divergence(a, b),
+            "traces diverge at event 2 of 4/4:\n  first:  3 send 2 a x y 10 "
+            "-\n  second: 3 send 2 a x y 11 -");
+
+  // A trace that is a strict prefix of another diverges where it ends.
+  TraceHasher prefix(true);
+  prefix.AddLine("1 send 1 a x y 10 -");
+  prefix.AddLine("2 deliver 1 b x y 10 -");
+  prefix.AddLine("3 send 2 a x y 10 -");
+  EXPECT_EQ(FirstDivergence(prefix, a), 3u);
+  EXPECT_EQ(FirstDivergence(a, prefix), 3u);
+  EXPECT_EQ(Divergence(a, prefix),
+            "traces diverge at event 3 of 4/3:\n  first:  4 drop 2 a x y 11 "
+            "loss\n  second: (end of trace)");
+  prefix.AddLine("4 drop 2 a x y 11 loss");
+  EXPECT_EQ(FirstDivergence(prefix, a), std::nullopt);
+  EXPECT_EQ(prefix.hash(), a.hash());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "sim/runner.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <utility>
 
@@ -14,13 +15,18 @@
 namespace simrtc::sim {
 namespace {
 
-constexpr vnet::DropReason kReasons[] = {
-    vnet::DropReason::kLoss,      vnet::DropReason::kQueueFull,
-    vnet::DropReason::kMtu,       vnet::DropReason::kLinkDown,
-    vnet::DropReason::kFiltered,  vnet::DropReason::kNoRoute,
-    vnet::DropReason::kNoBinding, vnet::DropReason::kNoPortFree,
-    vnet::DropReason::kFirewall,  vnet::DropReason::kNoHairpin,
-};
+constexpr int kReasonCount = static_cast<int>(vnet::DropReason::kCount);
+
+// Every drop reason in enum order, so a new reason is exported as a metric
+// and shown in reports without touching this file.
+constexpr std::array<vnet::DropReason, kReasonCount> AllReasons() {
+  std::array<vnet::DropReason, kReasonCount> all{};
+  for (int i = 0; i < kReasonCount; ++i) {
+    all[i] = static_cast<vnet::DropReason>(i);
+  }
+  return all;
+}
+constexpr std::array<vnet::DropReason, kReasonCount> kReasons = AllReasons();
 
 void AddCounters(const std::string& prefix, const vnet::TrafficCounters& c,
                  std::map<std::string, double>& out) {
@@ -36,8 +42,7 @@ void AddCounters(const std::string& prefix, const vnet::TrafficCounters& c,
   }
 }
 
-std::string Drops(
-    const int64_t (&dropped)[static_cast<int>(vnet::DropReason::kCount)]) {
+std::string Drops(const int64_t (&dropped)[kReasonCount]) {
   std::vector<std::string> parts;
   for (vnet::DropReason r : kReasons) {
     const int64_t n = dropped[static_cast<int>(r)];
@@ -277,6 +282,11 @@ absl::Status ScenarioRun::ScheduleStep(const TimelineStep& step) {
     case scenarios::Step::kFlushNat:
       fn = [&net, &p](Timestamp now) {
         return net.FlushNatBindings(now, p.flush_nat());
+      };
+      break;
+    case scenarios::Step::kExpireNat:
+      fn = [&net, &p](Timestamp now) {
+        return net.ExpireNatBindings(now, p.expire_nat());
       };
       break;
     case scenarios::Step::kChangeAddress:

@@ -698,6 +698,17 @@ class Scenario::Validator {
     return absl::OkStatus();
   }
 
+  // `field` names a router with a NAT (flush_nat, expire_nat).
+  absl::Status CheckNatRouter(const Ctx& c, std::string_view field,
+                              const std::string& name) {
+    if (name.empty()) return c.Error(field, "required: a router name");
+    if (nat_routers_.count(name) != 0) return absl::OkStatus();
+    return c.Error(field,
+                   routers_.count(name) != 0
+                       ? absl::StrFormat("router \"%s\" has no NAT", name)
+                       : absl::StrFormat("unknown router \"%s\"", name));
+  }
+
   absl::Status CheckStep(Ctx c) {
     const auto& st = static_cast<const scenarios::Step&>(*c.msg);
     TimelineStep step;
@@ -754,14 +765,13 @@ class Scenario::Validator {
         break;
       }
       case scenarios::Step::kFlushNat:
-        if (nat_routers_.count(st.flush_nat()) == 0) {
-          return c.Error(
-              "flush_nat",
-              routers_.count(st.flush_nat()) != 0
-                  ? absl::StrFormat("router \"%s\" has no NAT", st.flush_nat())
-                  : absl::StrFormat("unknown router \"%s\"", st.flush_nat()));
-        }
+        SIMRTC_RETURN_IF_ERROR(CheckNatRouter(c, "flush_nat", st.flush_nat()));
         step.label = absl::StrFormat("flush_nat \"%s\"", st.flush_nat());
+        break;
+      case scenarios::Step::kExpireNat:
+        SIMRTC_RETURN_IF_ERROR(
+            CheckNatRouter(c, "expire_nat", st.expire_nat()));
+        step.label = absl::StrFormat("expire_nat \"%s\"", st.expire_nat());
         break;
       case scenarios::Step::kChangeAddress: {
         const Ctx a = c.Child("change_address");
@@ -788,7 +798,7 @@ class Scenario::Validator {
       case scenarios::Step::ACTION_NOT_SET:
         return c.Error("",
                        "no action (set_link, link_down, link_up, partition, "
-                       "heal, flush_nat or change_address)");
+                       "heal, flush_nat, expire_nat or change_address)");
     }
     s_.timeline_.push_back(std::move(step));
     return absl::OkStatus();

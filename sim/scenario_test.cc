@@ -1,6 +1,10 @@
 #include "sim/scenario.h"
 
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -189,6 +193,223 @@ TEST(ScenarioTest, LinkPatchTouchesOnlySetFields) {
   EXPECT_EQ(link.down.loss.rate, 0.25);
   EXPECT_TRUE(link.up.up);
   EXPECT_FALSE(link.down.up);
+}
+
+TEST(ScenarioTest, ExpireNatStep) {
+  absl::StatusOr<Scenario> s = Scenario::Parse(
+      "t.textproto", Mutate("flush_nat: \"home\"", "expire_nat: \"home\""));
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->timeline().size(), 2u);
+  const TimelineStep& step = s->timeline()[1];
+  EXPECT_EQ(step.at, Timestamp::Seconds(3));
+  EXPECT_EQ(step.proto.action_case(), scenarios::Step::kExpireNat);
+  EXPECT_EQ(step.proto.expire_nat(), "home");
+  EXPECT_EQ(step.label, "expire_nat \"home\"");
+  EXPECT_EQ(step.location, "t.textproto:19:1");
+
+  // Errors name file, line, column and field, like flush_nat's.
+  EXPECT_EQ(ErrorOf(Mutate("flush_nat: \"home\"", "expire_nat: \"internet\"")),
+            "t.textproto:19:21: timeline[1].expire_nat: router \"internet\" "
+            "has no NAT");
+  EXPECT_EQ(ErrorOf(Mutate("flush_nat: \"home\"", "expire_nat: \"homeX\"")),
+            "t.textproto:19:21: timeline[1].expire_nat: unknown router "
+            "\"homeX\"");
+  EXPECT_EQ(ErrorOf(Mutate("flush_nat: \"home\"", "expire_nat: \"\"")),
+            "t.textproto:19:21: timeline[1].expire_nat: required: a router "
+            "name");
+  EXPECT_THAT(ErrorOf(Mutate("flush_nat: \"home\"", "")),
+              HasSubstr("t.textproto:19:1: timeline[1]: no action (set_link, "
+                        "link_down, link_up, partition, heal, flush_nat, "
+                        "expire_nat or change_address)"));
+}
+
+// Fields no other test sets, each checked in the config the loader builds.
+constexpr char kAllFields[] = R"scenario(
+name: "fields"
+duration: "10s"
+topology {
+  router { name: "internet" subnet: "198.51.100.0/24" subnet: "2001:db8::/64" }
+  router {
+    name: "home"
+    parent: "internet"
+    subnet: "192.168.1.0/24"
+    subnet: "fd00:1::/64"
+    nat {
+      port_parity: true
+      allocation: RANDOM
+      pooling: ARBITRARY
+      public_ip: "198.51.100.50"
+      public_ip: "2001:db8::50"
+      inbound_refreshes: true
+      static_mapping { internal: "192.168.1.80" external: "198.51.100.80" }
+      static_mapping { internal: "fd00:1::80" external: "2001:db8::80" }
+      block_udp: true
+    }
+    uplink {
+      both { jitter: "2ms" allow_reordering: true mtu: 1280 queue_packets: 20 }
+      down { allow_reordering: false mtu: 9000 }
+    }
+  }
+  host {
+    name: "server"
+    router: "internet"
+    address: "198.51.100.7"
+    address: "2001:db8::7"
+  }
+  host {
+    name: "alice"
+    router: "home"
+    address: "fd00:1::2"
+    link { up { queue_packets: 3 mtu: 576 } }
+  }
+}
+node { name: "echo" host: "server" echo_server {} }
+node { name: "ping6" host: "alice" ping { target: "[2001:db8::7]:7" } }
+node { name: "stun6" host: "alice" stun_client { server: "[2001:db8::7]:3478" } }
+timeline { at: "1s" partition { a: "alice" b: "server" one_way: true } }
+timeline { at: "2s" heal { a: "alice" b: "server" } }
+timeline { at: "3s" partition { a: "home" b: "server" } }
+timeline {
+  at: "4s"
+  set_link { host: "alice" link { both { allow_reordering: true mtu: 1400 queue_packets: 7 } } }
+}
+)scenario";
+
+IpAddress Ip(std::string_view text) {
+  absl::StatusOr<IpAddress> ip = IpAddress::Parse(text);
+  EXPECT_TRUE(ip.ok()) << text;
+  return ip.ok() ? *ip : IpAddress();
+}
+
+TEST(ScenarioTest, NatFieldsReachTheConfig) {
+  absl::StatusOr<Scenario> s = Scenario::Parse("f.textproto", kAllFields);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->routers().size(), 2u);
+  const vnet::RouterConfig& internet = s->routers()[0].config;
+  ASSERT_EQ(internet.subnets.size(), 2u);
+  EXPECT_EQ(internet.subnets[1], std::make_pair(Ip("2001:db8::"), 64));
+  const vnet::RouterConfig& home = s->routers()[1].config;
+  ASSERT_TRUE(home.nat.has_value());
+  const vnet::NatConfig& nat = *home.nat;
+  EXPECT_TRUE(nat.port_parity);
+  EXPECT_EQ(nat.allocation, vnet::PortAllocation::kRandom);
+  EXPECT_EQ(nat.pooling, vnet::AddressPooling::kArbitrary);
+  EXPECT_TRUE(nat.inbound_refreshes);
+  EXPECT_TRUE(nat.block_udp);
+  EXPECT_EQ(nat.public_ips,
+            (std::vector<IpAddress>{Ip("198.51.100.50"), Ip("2001:db8::50")}));
+  ASSERT_EQ(nat.static_mappings.size(), 2u);
+  EXPECT_EQ(nat.static_mappings[0],
+            std::make_pair(Ip("192.168.1.80"), Ip("198.51.100.80")));
+  EXPECT_EQ(nat.static_mappings[1],
+            std::make_pair(Ip("fd00:1::80"), Ip("2001:db8::80")));
+  // Unset fields keep their defaults.
+  EXPECT_EQ(nat.mapping, vnet::MappingBehavior::kEndpointIndependent);
+  EXPECT_TRUE(nat.port_preservation);
+  EXPECT_FALSE(nat.hairpinning);
+
+  // The defaults, when the same fields are set the other way.
+  std::string flipped = kAllFields;
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"allocation: RANDOM",
+                                            "allocation: SEQUENTIAL"},
+        {"pooling: ARBITRARY", "pooling: PAIRED"},
+        {"block_udp: true", "block_udp: false"}}) {
+    flipped.replace(flipped.find(from), from.size(), to);
+  }
+  absl::StatusOr<Scenario> f = Scenario::Parse("f.textproto", flipped);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->routers()[1].config.nat->allocation,
+            vnet::PortAllocation::kSequential);
+  EXPECT_EQ(f->routers()[1].config.nat->pooling, vnet::AddressPooling::kPaired);
+  EXPECT_FALSE(f->routers()[1].config.nat->block_udp);
+}
+
+TEST(ScenarioTest, LinkFieldsReachTheConfig) {
+  absl::StatusOr<Scenario> s = Scenario::Parse("f.textproto", kAllFields);
+  ASSERT_TRUE(s.ok()) << s.status();
+  const vnet::LinkConfig& uplink = s->routers()[1].config.uplink;
+  EXPECT_TRUE(uplink.up.delay.allow_reordering);
+  EXPECT_FALSE(uplink.down.delay.allow_reordering);  // `down` overrides
+  EXPECT_EQ(uplink.up.delay.jitter, TimeDelta::Millis(2));
+  EXPECT_EQ(uplink.up.mtu, 1280);
+  EXPECT_EQ(uplink.down.mtu, 9000);
+  EXPECT_EQ(uplink.up.queue_packets, 20);
+  EXPECT_EQ(uplink.down.queue_packets, 20);
+  const vnet::LinkConfig& alice = s->hosts()[1].config.link;
+  EXPECT_EQ(alice.up.queue_packets, 3);
+  EXPECT_EQ(alice.up.mtu, 576);
+  EXPECT_EQ(alice.down.queue_packets, 0);  // defaults
+  EXPECT_EQ(alice.down.mtu, 1500);
+  EXPECT_FALSE(alice.up.delay.allow_reordering);
+
+  // A timeline change carries the same fields as a patch.
+  ASSERT_EQ(s->timeline().size(), 4u);
+  const TimelineStep& change = s->timeline()[3];
+  EXPECT_EQ(change.label, "set_link host \"alice\"");
+  vnet::LinkConfig patched = alice;
+  ASSERT_TRUE(ApplyLinkPatch(change.proto.set_link().link(), patched).ok());
+  EXPECT_TRUE(patched.up.delay.allow_reordering);
+  EXPECT_TRUE(patched.down.delay.allow_reordering);
+  EXPECT_EQ(patched.up.mtu, 1400);
+  EXPECT_EQ(patched.down.mtu, 1400);
+  EXPECT_EQ(patched.up.queue_packets, 7);
+  EXPECT_EQ(patched.down.queue_packets, 7);
+}
+
+TEST(ScenarioTest, Ipv6HostsAndEndpoints) {
+  absl::StatusOr<Scenario> s = Scenario::Parse("f.textproto", kAllFields);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->hosts().size(), 2u);
+  EXPECT_EQ(s->hosts()[0].config.addresses,
+            (std::vector<IpAddress>{Ip("198.51.100.7"), Ip("2001:db8::7")}));
+  EXPECT_EQ(s->hosts()[1].config.addresses,
+            (std::vector<IpAddress>{Ip("fd00:1::2")}));
+  EXPECT_TRUE(s->hosts()[1].config.addresses[0].is_v6());
+  ASSERT_EQ(s->nodes().size(), 3u);
+  for (const auto& [node, target, port] :
+       {std::make_tuple(1, s->nodes()[1].proto.ping().target(), 7),
+        std::make_tuple(2, s->nodes()[2].proto.stun_client().server(), 3478)}) {
+    absl::StatusOr<EndpointRef> ref = ParseEndpoint(target);
+    ASSERT_TRUE(ref.ok()) << node << ": " << ref.status();
+    ASSERT_TRUE(ref->literal.has_value()) << node;
+    EXPECT_EQ(*ref->literal, SocketAddress(Ip("2001:db8::7"), port)) << node;
+    EXPECT_EQ(ref->port, port) << node;
+  }
+
+  // Bad IPv6 literals are reported with their field.
+  std::string bad = kAllFields;
+  bad.replace(bad.find("\"fd00:1::2\""), 11, "\"fd00:1::g\"");
+  EXPECT_THAT(ErrorOf(bad),
+              HasSubstr("t.textproto:36:5: topology.host[1].address[0]: host "
+                        "\"alice\": \"fd00:1::g\" is not an IP address"));
+  bad = kAllFields;
+  bad.replace(bad.find("[2001:db8::7]:7\""), 16, "[2001:db8::7]:0\"");
+  EXPECT_THAT(ErrorOf(bad), HasSubstr("node[1].ping.target: node \"ping6\": "
+                                      "\"[2001:db8::7]:0\": port must be "
+                                      "1..65535"));
+}
+
+TEST(ScenarioTest, OneWayPartition) {
+  absl::StatusOr<Scenario> s = Scenario::Parse("f.textproto", kAllFields);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->timeline().size(), 4u);
+  const TimelineStep& one_way = s->timeline()[0];
+  EXPECT_EQ(one_way.proto.action_case(), scenarios::Step::kPartition);
+  EXPECT_TRUE(one_way.proto.partition().one_way());
+  EXPECT_EQ(one_way.label, "partition \"alice\" -> \"server\"");
+  EXPECT_EQ(s->timeline()[1].label, "heal \"alice\" <-> \"server\"");
+  const TimelineStep& both = s->timeline()[2];
+  EXPECT_FALSE(both.proto.partition().one_way());
+  EXPECT_EQ(both.label, "partition \"home\" <-> \"server\"");
+
+  std::string bad = kAllFields;
+  const std::string heal = "heal { a: \"alice\" b: \"server\" }";
+  bad.replace(bad.find(heal), heal.size(),
+              "heal { a: \"alice\" b: \"server\" one_way: true }");
+  EXPECT_THAT(ErrorOf(bad),
+              HasSubstr("timeline[1].heal.one_way: only meaningful for "
+                        "partition"));
 }
 
 TEST(ScenarioTest, LoadNamesMissingFile) {

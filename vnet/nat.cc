@@ -173,6 +173,7 @@ std::optional<uint32_t> Nat::CreateBinding(Timestamp now, const MapKey& key,
   b.permits.clear();
   by_key_.emplace(key, index);
   by_external_.emplace(b.external, index);
+  expired_.erase(b.external);  // the endpoint is in use again
   ++stats_.bindings_created;
   ++stats_.active_bindings;
   PushExpiry(index);
@@ -198,7 +199,25 @@ void Nat::Remove(uint32_t index, bool expired) {
   ++b.generation;
   free_.push_back(index);
   --stats_.active_bindings;
-  if (expired) ++stats_.bindings_expired;
+  if (expired) {
+    ++stats_.bindings_expired;
+    RememberExpired(b.external);
+  }
+}
+
+void Nat::RememberExpired(const SocketAddress& external) {
+  const uint64_t sequence = ++expired_sequence_;
+  expired_[external] = sequence;
+  expired_order_.emplace_back(external, sequence);
+  while (expired_order_.size() > kExpiredBindingMemory) {
+    const auto& [oldest, oldest_sequence] = expired_order_.front();
+    auto it = expired_.find(oldest);
+    // A later expiry of the same endpoint has its own, newer entry.
+    if (it != expired_.end() && it->second == oldest_sequence) {
+      expired_.erase(it);
+    }
+    expired_order_.pop_front();
+  }
 }
 
 void Nat::ExpireDue(Timestamp now) {
@@ -217,12 +236,21 @@ void Nat::ExpireDue(Timestamp now) {
   }
 }
 
+void Nat::ExpireAll() {
+  for (uint32_t i = 0; i < bindings_.size(); ++i) {
+    if (bindings_[i].live) Remove(i, /*expired=*/true);
+  }
+  expiry_heap_.clear();
+}
+
 void Nat::Flush() {
   for (uint32_t i = 0; i < bindings_.size(); ++i) {
     if (bindings_[i].live) Remove(i, /*expired=*/false);
   }
   paired_.clear();
   expiry_heap_.clear();
+  expired_.clear();
+  expired_order_.clear();
 }
 
 Nat::Result Nat::Outbound(Timestamp now, Transport transport,
@@ -272,12 +300,15 @@ Nat::Result Nat::Inbound(Timestamp now, Transport transport,
     }
   }
   auto it = by_external_.find(dst);
-  if (it == by_external_.end()) return Drop(DropReason::kNoBinding);
+  if (it == by_external_.end()) {
+    return Drop(expired_.contains(dst) ? DropReason::kExpiredBinding
+                                       : DropReason::kNoBinding);
+  }
   const uint32_t index = it->second;
   Binding& b = bindings_[index];
   if (Expired(b, now)) {
     Remove(index, /*expired=*/true);
-    return Drop(DropReason::kNoBinding);
+    return Drop(DropReason::kExpiredBinding);
   }
   if (config_.filtering != FilteringBehavior::kEndpointIndependent &&
       !permits_.contains(PermitKey{index, PermitPart(src)})) {

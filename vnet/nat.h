@@ -10,13 +10,20 @@
 //  * Expiry is exact and lazy: every lookup treats a binding whose
 //    refresh + lifetime <= now as gone, and ExpireDue(now) sweeps them so
 //    stats and listings stay current. No timer is needed for correctness.
+//  * An expired binding's external endpoint is remembered, so inbound
+//    packets to it are refused as kExpiredBinding rather than kNoBinding
+//    (a port that never had a mapping). The memory is bounded: it holds the
+//    kExpiredBindingMemory most recent expiries; an endpoint is forgotten
+//    sooner when a new binding takes it, and Flush() forgets everything.
 //  * Lookups use hash maps; nothing iterates a hash map into an output
 //    (Bindings() walks the slab and sorts), and port/address choice draws
 //    only from the NAT's own Rng, so results are reproducible.
 #ifndef VNET_NAT_H_
 #define VNET_NAT_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,8 +67,17 @@ class Nat {
   // Pool addresses followed by static external addresses, config order.
   std::vector<IpAddress> RoutedAddresses() const;
 
+  // How many expired external endpoints are remembered at most.
+  static constexpr size_t kExpiredBindingMemory = 4096;
+
   void ExpireDue(Timestamp now);
-  // Drops every dynamic binding (and address pairing) at once.
+  // Ends every dynamic binding at once as if its lifetime had run out:
+  // counted in bindings_expired and remembered, so inbound packets to them
+  // are dropped as kExpiredBinding. Address pairings stay, as they do when
+  // bindings time out.
+  void ExpireAll();
+  // Drops every dynamic binding (and address pairing) at once and forgets
+  // them: inbound packets to them are dropped as kNoBinding.
   void Flush();
   // Live bindings at `now` as (internal, external), sorted.
   std::vector<std::pair<SocketAddress, SocketAddress>> Bindings(
@@ -122,6 +138,7 @@ class Nat {
   bool PortFree(const IpAddress& ip, uint16_t port, Timestamp now);
   void Remove(uint32_t index, bool expired);
   void PushExpiry(uint32_t index);
+  void RememberExpired(const SocketAddress& external);
 
   NatConfig config_;
   std::vector<IpAddress> external_ips_;
@@ -136,6 +153,13 @@ class Nat {
   absl::flat_hash_set<PermitKey> permits_;
   absl::flat_hash_map<IpAddress, size_t> paired_;  // internal ip -> ip index
   std::vector<ExpiryEntry> expiry_heap_;
+  // Recently expired external endpoints -> the sequence number of their
+  // entry in expired_order_ (oldest first). expired_order_ may hold stale
+  // entries (endpoints taken again since); it never exceeds
+  // kExpiredBindingMemory, and expired_ never exceeds expired_order_.
+  absl::flat_hash_map<SocketAddress, uint64_t> expired_;
+  std::deque<std::pair<SocketAddress, uint64_t>> expired_order_;
+  uint64_t expired_sequence_ = 0;
   NatStats stats_;
 };
 

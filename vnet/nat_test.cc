@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "vnet/network.h"
@@ -321,6 +322,94 @@ TEST(NatTest, BindingExpiresExactlyAfterLifetimeWithoutRefresh) {
   }
 }
 
+TEST(NatTest, InboundToAnExpiredBindingIsCountedApartFromNoBinding) {
+  NatConfig nat;
+  nat.binding_lifetime = TimeDelta::Seconds(30);
+  auto d = World(nat);
+  const SocketAddress ext = SeenAs(*d, "client", 5000, kS1a);
+  ASSERT_TRUE(ext.is_set());
+  // Swept at exactly 30 s, then hit; and again later: still remembered.
+  d->RunUntil(Timestamp::Seconds(30));
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, ext));
+  d->RunUntil(Timestamp::Seconds(40));
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, ext));
+  // A port that never had a mapping is something else.
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, Addr("203.0.113.2:5999")));
+  const NatStats& stats = d->net.nat_stats(1);
+  EXPECT_EQ(stats.dropped_for(DropReason::kExpiredBinding), 2);
+  EXPECT_EQ(stats.dropped_for(DropReason::kNoBinding), 1);
+  EXPECT_EQ(stats.bindings_expired, 1);
+
+  // A new binding on the same endpoint ends the memory of the old one: once
+  // it expires in turn, it is one expired binding again, not two.
+  EXPECT_EQ(SeenAs(*d, "client", 5000, kS1a), ext);  // port preserved
+  EXPECT_TRUE(Reaches(*d, "s1", kS1a, ext));
+  d->RunUntil(Timestamp::Seconds(80));
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, ext));
+  EXPECT_EQ(stats.dropped_for(DropReason::kExpiredBinding), 3);
+  EXPECT_EQ(stats.bindings_expired, 2);
+}
+
+TEST(NatTest, ExpiredBindingsInTheTraceNameTheReason) {
+  NatConfig nat;
+  nat.binding_lifetime = TimeDelta::Seconds(5);
+  auto d = World(nat);
+  const SocketAddress ext = SeenAs(*d, "client", 5000, kS1a);
+  std::vector<DropReason> reasons;
+  d->net.SetTraceSink([&](const TraceRecord& r) {
+    if (r.kind == TraceRecord::Kind::kDrop) reasons.push_back(r.reason);
+  });
+  d->RunUntil(Timestamp::Seconds(6));
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, ext));
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_EQ(reasons[0], DropReason::kExpiredBinding);
+  EXPECT_EQ(DropReasonName(reasons[0]), "expired_binding");
+}
+
+TEST(NatTest, HairpinToAnExpiredBindingIsAnExpiredBindingDrop) {
+  NatConfig nat;
+  nat.hairpinning = true;
+  nat.binding_lifetime = TimeDelta::Seconds(10);
+  auto d = World(nat);
+  const SocketAddress peer_ext = SeenAs(*d, "peer", 6000, kS1a);
+  ASSERT_TRUE(peer_ext.is_set());
+  d->RunUntil(Timestamp::Seconds(20));
+  EXPECT_FALSE(SeenAs(*d, "client", 5000, peer_ext).is_set());
+  EXPECT_EQ(d->net.nat_stats(1).dropped_for(DropReason::kExpiredBinding), 1);
+}
+
+TEST(NatTest, ExpireNatBindingsEndsThemAsExpiredNotForgotten) {
+  auto d = World(*NatConfig::Preset("full_cone"));
+  const SocketAddress client_ext = SeenAs(*d, "client", 5000, kS1a);
+  const SocketAddress peer_ext = SeenAs(*d, "peer", 6000, kS1a);
+  ASSERT_TRUE(client_ext.is_set() && peer_ext.is_set());
+  ASSERT_TRUE(d->net.ExpireNatBindings(d->now, "home").ok());
+  EXPECT_TRUE(d->net.NatBindings(1).empty());
+  const NatStats& stats = d->net.nat_stats(1);
+  EXPECT_EQ(stats.active_bindings, 0);
+  EXPECT_EQ(stats.bindings_expired, 2);
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, client_ext));
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, peer_ext));
+  EXPECT_EQ(stats.dropped_for(DropReason::kExpiredBinding), 2);
+  EXPECT_EQ(stats.dropped_for(DropReason::kNoBinding), 0);
+  // Outbound traffic makes a fresh binding (the port is free again).
+  EXPECT_EQ(SeenAs(*d, "client", 5000, kS1a), client_ext);
+  EXPECT_EQ(stats.bindings_created, 3);
+
+  // A flush afterwards forgets what had expired: no_binding from then on.
+  ASSERT_TRUE(d->net.FlushNatBindings(d->now, "home").ok());
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, client_ext));
+  EXPECT_FALSE(Reaches(*d, "s1", kS1a, peer_ext));
+  EXPECT_EQ(stats.dropped_for(DropReason::kNoBinding), 2);
+  EXPECT_EQ(stats.dropped_for(DropReason::kExpiredBinding), 2);
+  EXPECT_EQ(stats.bindings_expired, 2);  // flushing is not expiring
+
+  EXPECT_EQ(d->net.ExpireNatBindings(d->now, "internet").code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(d->net.ExpireNatBindings(d->now, "nope").code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST(NatTest, OutboundTrafficRefreshesTheBinding) {
   NatConfig nat;
   nat.binding_lifetime = TimeDelta::Seconds(30);
@@ -403,6 +492,10 @@ TEST(NatTest, FlushRemovesBindings) {
   ASSERT_TRUE(d->net.FlushNatBindings(d->now, "home").ok());
   EXPECT_TRUE(d->net.NatBindings(1).empty());
   EXPECT_FALSE(Reaches(*d, "s1", kS1a, ext));
+  // Flushed bindings are forgotten, not expired.
+  EXPECT_EQ(d->net.nat_stats(1).dropped_for(DropReason::kNoBinding), 1);
+  EXPECT_EQ(d->net.nat_stats(1).dropped_for(DropReason::kExpiredBinding), 0);
+  EXPECT_EQ(d->net.nat_stats(1).bindings_expired, 0);
   EXPECT_EQ(d->net.FlushNatBindings(d->now, "internet").code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(d->net.FlushNatBindings(d->now, "nope").code(),
@@ -425,6 +518,83 @@ TEST(NatTableTest, BindingsAreSortedAndFamiliesNeedAnAddress) {
                                       Addr("[2001:db8::1]:1"));
   EXPECT_FALSE(v6.ok);
   EXPECT_EQ(v6.reason, DropReason::kNoRoute);
+}
+
+// The memory of expired endpoints is bounded: beyond the cap the oldest
+// expiries are forgotten and count as no_binding again.
+TEST(NatTableTest, ExpiredBindingMemoryIsBounded) {
+  NatConfig config;
+  config.binding_lifetime = TimeDelta::Seconds(1);
+  Nat nat(config, {Ip("203.0.113.2")}, Rng(1));
+  constexpr int kExtra = 3;
+  constexpr int kBindings =
+      static_cast<int>(Nat::kExpiredBindingMemory) + kExtra;
+  std::vector<SocketAddress> external;
+  for (int i = 0; i < kBindings; ++i) {
+    const SocketAddress internal(Ip("192.168.1.9"),
+                                 static_cast<uint16_t>(10000 + i));
+    const Nat::Result r =
+        nat.Outbound(Timestamp::Zero(), Transport::kUdp, internal, kS1a);
+    ASSERT_TRUE(r.ok) << i;
+    external.push_back(r.address);
+  }
+  // All expire in one sweep, in binding order.
+  nat.ExpireDue(Timestamp::Seconds(1));
+  EXPECT_EQ(nat.stats().bindings_expired, kBindings);
+  const Timestamp t = Timestamp::Seconds(2);
+  for (int i = 0; i < kBindings; ++i) {
+    const Nat::Result r = nat.Inbound(t, Transport::kUdp, kS1a, external[i]);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.reason,
+              i < kExtra ? DropReason::kNoBinding : DropReason::kExpiredBinding)
+        << i;
+  }
+  EXPECT_EQ(nat.stats().dropped_for(DropReason::kNoBinding), kExtra);
+  EXPECT_EQ(nat.stats().dropped_for(DropReason::kExpiredBinding),
+            static_cast<int64_t>(Nat::kExpiredBindingMemory));
+}
+
+// Without a sweep, the lookup itself finds the binding expired.
+TEST(NatTableTest, LookupOfAnUnsweptExpiredBindingCountsAsExpired) {
+  NatConfig config;
+  config.binding_lifetime = TimeDelta::Seconds(30);
+  Nat nat(config, {Ip("203.0.113.2")}, Rng(1));
+  const Nat::Result out = nat.Outbound(Timestamp::Zero(), Transport::kUdp,
+                                       Addr("192.168.1.9:5000"), kS1a);
+  ASSERT_TRUE(out.ok);
+  EXPECT_TRUE(nat.Inbound(Timestamp::Micros(29'999'999), Transport::kUdp, kS1a,
+                          out.address)
+                  .ok);
+  const Nat::Result late =
+      nat.Inbound(Timestamp::Seconds(30), Transport::kUdp, kS1a, out.address);
+  EXPECT_FALSE(late.ok);
+  EXPECT_EQ(late.reason, DropReason::kExpiredBinding);
+  EXPECT_EQ(nat.stats().bindings_expired, 1);
+  EXPECT_EQ(
+      nat.Inbound(Timestamp::Seconds(31), Transport::kUdp, kS1a, out.address)
+          .reason,
+      DropReason::kExpiredBinding);
+}
+
+TEST(NatTableTest, ExpireAllKeepsAddressPairing) {
+  NatConfig config;
+  config.pooling = AddressPooling::kPaired;
+  Nat nat(config, {Ip("203.0.113.2"), Ip("203.0.113.3")}, Rng(1));
+  const Timestamp t = Timestamp::Zero();
+  const SocketAddress a = Addr("192.168.1.9:5000");
+  const SocketAddress b = Addr("192.168.1.10:5000");
+  const Nat::Result first = nat.Outbound(t, Transport::kUdp, a, kS1a);
+  const Nat::Result second = nat.Outbound(t, Transport::kUdp, b, kS1a);
+  ASSERT_TRUE(first.ok && second.ok);
+  ASSERT_NE(first.address.ip(), second.address.ip());
+  nat.ExpireAll();
+  EXPECT_TRUE(nat.Bindings(t).empty());
+  EXPECT_EQ(nat.stats().bindings_expired, 2);
+  EXPECT_EQ(nat.Inbound(t, Transport::kUdp, kS1a, first.address).reason,
+            DropReason::kExpiredBinding);
+  // b comes back first, yet keeps its external address.
+  EXPECT_EQ(nat.Outbound(t, Transport::kUdp, b, kS1a).address, second.address);
+  EXPECT_EQ(nat.Outbound(t, Transport::kUdp, a, kS1a).address, first.address);
 }
 
 }  // namespace

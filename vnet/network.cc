@@ -633,6 +633,23 @@ absl::Status Network::FlushNatBindings(Timestamp now, std::string_view router) {
   return absl::OkStatus();
 }
 
+absl::Status Network::ExpireNatBindings(Timestamp now,
+                                        std::string_view router) {
+  std::optional<RouterId> r = impl_->topo.FindRouter(router);
+  if (!r) {
+    return absl::NotFoundError(
+        absl::StrFormat("ExpireNatBindings: no router named '%s'", router));
+  }
+  RouterNode& node = impl_->topo.routers()[*r];
+  if (!node.nat) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("ExpireNatBindings: router '%s' has no NAT", router));
+  }
+  impl_->AdvanceTo(now);
+  node.nat->ExpireAll();
+  return absl::OkStatus();
+}
+
 absl::Status Network::ChangeHostAddress(Timestamp now, std::string_view host,
                                         const IpAddress& old_address,
                                         const IpAddress& new_address) {

@@ -107,8 +107,13 @@ class Network {
   absl::Status Partition(Timestamp now, std::string_view a, std::string_view b,
                          bool both_directions);
   absl::Status Heal(Timestamp now, std::string_view a, std::string_view b);
-  // Removes every NAT binding of the router now.
+  // Removes every NAT binding of the router now and forgets them: inbound
+  // packets to their external endpoints are dropped as kNoBinding.
   absl::Status FlushNatBindings(Timestamp now, std::string_view router);
+  // Ends every NAT binding of the router now as if its lifetime had run
+  // out: they count as expired and inbound packets to their external
+  // endpoints are dropped as kExpiredBinding.
+  absl::Status ExpireNatBindings(Timestamp now, std::string_view router);
   // Replaces one address of a host (e.g. a Wi-Fi -> LTE switch). Packets in
   // flight to the old address are dropped as kNoRoute on arrival.
   absl::Status ChangeHostAddress(Timestamp now, std::string_view host,

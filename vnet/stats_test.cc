@@ -72,6 +72,13 @@ TEST(StatsTest, EverythingAddsUp) {
   }
   d.RunUntilIdle();
   d.Advance(TimeDelta::Seconds(1));  // let the idle bindings time out
+  // Answers to the timed-out mapping die as expired, not as never mapped.
+  constexpr int kLate = 20;
+  for (int i = 0; i < kLate; ++i) {
+    d.SendFrom("s1", 7, Addr("203.0.113.2:5000"));
+    d.Advance(TimeDelta::Millis(1));
+  }
+  d.RunUntilIdle();
 
   int64_t sent = 0, delivered = 0, dropped = 0, dups = 0;
   int64_t by_reason[kReasons] = {};
@@ -99,7 +106,7 @@ TEST(StatsTest, EverythingAddsUp) {
     dropped += ns.total_dropped();
     for (int k = 0; k < kReasons; ++k) by_reason[k] += ns.dropped[k];
   }
-  EXPECT_EQ(sent, 4000);
+  EXPECT_EQ(sent, 4000 + kLate);
   EXPECT_EQ(sent + dups, delivered + dropped);
   EXPECT_EQ(static_cast<int64_t>(d.deliveries.size()), delivered);
 
@@ -113,7 +120,8 @@ TEST(StatsTest, EverythingAddsUp) {
   }
   for (DropReason r :
        {DropReason::kLoss, DropReason::kQueueFull, DropReason::kMtu,
-        DropReason::kFiltered, DropReason::kNoRoute, DropReason::kNoBinding}) {
+        DropReason::kFiltered, DropReason::kNoRoute, DropReason::kNoBinding,
+        DropReason::kExpiredBinding}) {
     EXPECT_GT(by_reason[static_cast<int>(r)], 0) << DropReasonName(r);
   }
   EXPECT_GT(dups, 0);
@@ -127,6 +135,8 @@ TEST(StatsTest, EverythingAddsUp) {
 TEST(StatsTest, DropReasonNamesAreStable) {
   EXPECT_EQ(DropReasonName(DropReason::kLoss), "loss");
   EXPECT_EQ(DropReasonName(DropReason::kQueueFull), "queue_full");
+  EXPECT_EQ(DropReasonName(DropReason::kNoBinding), "no_binding");
+  EXPECT_EQ(DropReasonName(DropReason::kExpiredBinding), "expired_binding");
   EXPECT_EQ(DropReasonName(DropReason::kNoHairpin), "no_hairpin");
   for (int r = 0; r < kReasons; ++r) {
     EXPECT_NE(DropReasonName(static_cast<DropReason>(r)), "unknown");

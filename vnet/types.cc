@@ -18,6 +18,8 @@ std::string_view DropReasonName(DropReason r) {
       return "no_route";
     case DropReason::kNoBinding:
       return "no_binding";
+    case DropReason::kExpiredBinding:
+      return "expired_binding";
     case DropReason::kNoPortFree:
       return "no_port_free";
     case DropReason::kFirewall:

@@ -20,16 +20,19 @@ using RouterId = int32_t;
 
 // Why a packet died. Counted per link / NAT / host.
 enum class DropReason {
-  kLoss,        // random or burst loss on a link
-  kQueueFull,   // drop-tail queue overflow
-  kMtu,         // larger than the link MTU
-  kLinkDown,    // link down or partitioned
-  kFiltered,    // NAT filtering refused an inbound packet
-  kNoRoute,     // no host/router owns the destination
-  kNoBinding,   // inbound to a NAT port with no (or an expired) mapping
-  kNoPortFree,  // NAT could not allocate an external port
-  kFirewall,    // UDP blocked
-  kNoHairpin,   // hairpinning needed but disabled
+  kLoss,            // random or burst loss on a link
+  kQueueFull,       // drop-tail queue overflow
+  kMtu,             // larger than the link MTU
+  kLinkDown,        // link down or partitioned
+  kFiltered,        // NAT filtering refused an inbound packet
+  kNoRoute,         // no host/router owns the destination
+  kNoBinding,       // inbound to a NAT port with no mapping (never mapped,
+                    // flushed, or expired too long ago to be remembered)
+  kExpiredBinding,  // inbound to a NAT port whose mapping expired (timed
+                    // out or ended by Network::ExpireNatBindings)
+  kNoPortFree,      // NAT could not allocate an external port
+  kFirewall,        // UDP blocked
+  kNoHairpin,       // hairpinning needed but disabled
   kCount,
 };
 // "loss", "queue_full", ... (stable names for traces and reports).
@@ -68,7 +71,8 @@ struct LinkStats {
 // routers without one, so every drop at a router is counted here.
 struct NatStats {
   int64_t bindings_created = 0;
-  int64_t bindings_expired = 0;  // timed out (not flushed)
+  // Timed out or ended by Network::ExpireNatBindings (not flushed).
+  int64_t bindings_expired = 0;
   int64_t active_bindings = 0;
   int64_t outbound_translated = 0;
   int64_t inbound_translated = 0;
