@@ -60,6 +60,25 @@ class Node {
   virtual std::optional<Timestamp> NextTimeout() const = 0;
 
   virtual NodeReport Report() const = 0;
+
+  // ---- Optional inputs and outputs (defaults: the node has none) --------
+  // Out-of-band messages between nodes (signalling: credentials,
+  // candidates, restarts). The driver drains PollSignal() after every input
+  // like PollTransmit() and hands the payload to node `to` after `delay`,
+  // in send order; a node started later gets it right after its Start.
+  struct Signal {
+    std::string to;
+    std::string payload;
+    TimeDelta delay;
+  };
+  virtual std::optional<Signal> PollSignal() { return std::nullopt; }
+  virtual void HandleSignal(Timestamp /*now*/, std::string_view /*from*/,
+                            std::string_view /*payload*/) {}
+  // The host's interface addresses changed (a timeline change_address);
+  // `addresses` is the new full list. Sockets on a vanished address fail
+  // to send from now on, as on a real host.
+  virtual void HandleAddressChange(
+      Timestamp /*now*/, const std::vector<IpAddress>& /*addresses*/) {}
 };
 
 // Shared plumbing for nodes: an outgoing queue and first-reached states.

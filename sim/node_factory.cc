@@ -1,6 +1,8 @@
 #include "sim/node_factory.h"
 
 #include <algorithm>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -9,11 +11,13 @@
 #include "sim/nodes/bulk_receiver.h"
 #include "sim/nodes/bulk_sender.h"
 #include "sim/nodes/echo_server.h"
+#include "sim/nodes/ice_agent_node.h"
 #include "sim/nodes/nat_discovery_client.h"
 #include "sim/nodes/nat_discovery_server.h"
 #include "sim/nodes/ping_client.h"
 #include "sim/nodes/stun_client.h"
 #include "sim/nodes/stun_server.h"
+#include "sim/nodes/turn_server_node.h"
 
 namespace simrtc::sim {
 namespace {
@@ -22,6 +26,129 @@ namespace {
 // still reported as a value rather than a crash.
 absl::StatusOr<TimeDelta> Duration(const std::string& text) {
   return ParseDuration(text);
+}
+
+absl::StatusOr<std::unique_ptr<Node>> CreateIceAgent(
+    const scenarios::IceAgent& p, const vnet::Network& network,
+    vnet::HostId host, Rng rng) {
+  IceAgentNodeConfig c;
+  c.peer = p.peer();
+  c.addresses = network.HostAddresses(host);
+  if (p.has_port()) c.port = static_cast<uint16_t>(p.port());
+  c.agent.role =
+      p.controlling() ? ice::Role::kControlling : ice::Role::kControlled;
+  c.agent.lite = p.lite();
+  for (const std::string& s : p.stun_server()) {
+    SIMRTC_ASSIGN_OR_RETURN(SocketAddress a, ResolveEndpoint(network, s));
+    c.agent.stun_servers.push_back(a);
+  }
+  for (const scenarios::TurnServerRef& t : p.turn_server()) {
+    ice::TurnServerConfig tc;
+    SIMRTC_ASSIGN_OR_RETURN(tc.address, ResolveEndpoint(network, t.server()));
+    tc.username = t.username();
+    tc.password = t.password();
+    c.turn_servers.push_back(std::move(tc));
+  }
+  for (const std::string& type : p.candidate_type()) {
+    if (type == "host") {
+      c.agent.candidate_types.push_back(ice::CandidateType::kHost);
+    } else if (type == "srflx") {
+      c.agent.candidate_types.push_back(ice::CandidateType::kServerReflexive);
+    } else if (type == "relay") {
+      c.agent.candidate_types.push_back(ice::CandidateType::kRelay);
+    } else {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "candidate_type \"%s\": use host, srflx or relay", type));
+    }
+  }
+  if (p.nomination() == "aggressive") {
+    c.agent.nomination = ice::NominationMode::kAggressive;
+  }
+  if (p.restart_on() == "disconnected") {
+    c.restart = IceRestartPolicy::kOnDisconnected;
+  } else if (p.restart_on() == "failed") {
+    c.restart = IceRestartPolicy::kOnFailed;
+  }
+  if (p.has_data_interval()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.data_interval, Duration(p.data_interval()));
+  }
+  if (p.has_data_size()) c.data_size = p.data_size();
+  if (p.has_signaling_delay()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.signaling_delay, Duration(p.signaling_delay()));
+  }
+  if (p.has_disconnected_timeout()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.agent.disconnected_timeout,
+                            Duration(p.disconnected_timeout()));
+  }
+  if (p.has_failed_timeout()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.agent.failed_timeout,
+                            Duration(p.failed_timeout()));
+  }
+  // Agent::Create validates the rest when the node starts; check now so a
+  // bad combination is a load error with the node's location.
+  ice::AgentConfig probe = c.agent;
+  for (const IpAddress& ip : c.addresses) {
+    ice::LocalInterface itf;
+    itf.address = SocketAddress(ip, c.port);
+    probe.interfaces.push_back(itf);
+  }
+  SIMRTC_RETURN_IF_ERROR(probe.Validate());
+  return std::make_unique<IceAgentNode>(std::move(c), std::move(rng));
+}
+
+absl::StatusOr<std::unique_ptr<Node>> CreateTurnServer(
+    const scenarios::TurnServer& p, const vnet::Network& network,
+    vnet::HostId host, Rng rng) {
+  TurnServerNodeConfig c;
+  if (p.has_port()) c.port = static_cast<uint16_t>(p.port());
+  if (p.has_relay_port_min()) c.relay_port_min = p.relay_port_min();
+  if (p.has_relay_port_max()) c.relay_port_max = p.relay_port_max();
+  if (c.relay_port_min == 0 || c.relay_port_min > c.relay_port_max ||
+      p.relay_port_max() > 65535) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "relay ports %d..%d: need 1 <= relay_port_min <= relay_port_max <= "
+        "65535",
+        c.relay_port_min,
+        p.has_relay_port_max() ? p.relay_port_max() : c.relay_port_max));
+  }
+  IpAddress relay_ip;
+  const std::vector<IpAddress> own = network.HostAddresses(host);
+  if (p.has_relay_address()) {
+    SIMRTC_ASSIGN_OR_RETURN(relay_ip, IpAddress::Parse(p.relay_address()));
+    if (std::find(own.begin(), own.end(), relay_ip) == own.end()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "relay_address %s is not an address of the host", p.relay_address()));
+    }
+  } else if (!own.empty()) {
+    relay_ip = own.front();
+  } else {
+    return absl::InvalidArgumentError("the host has no address to relay on");
+  }
+  std::map<std::string, std::string> users;
+  for (const std::string& u : p.user()) {
+    const size_t eq = u.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("user \"%s\": expected name=password", u));
+    }
+    users[u.substr(0, eq)] = u.substr(eq + 1);
+  }
+  if (users.empty()) {
+    return absl::InvalidArgumentError(
+        "no user: add user: \"name=password\" (TURN needs credentials)");
+  }
+  c.server.auth = turn::StaticUsers(std::move(users));
+  if (p.has_realm()) c.server.realm = p.realm();
+  c.server.relay = turn::RelayAddressGenerator::Static(
+      relay_ip, c.relay_port_min, c.relay_port_max);
+  if (p.has_max_allocations_per_user()) {
+    c.server.max_allocations_per_user =
+        static_cast<size_t>(p.max_allocations_per_user());
+  }
+  if (p.has_max_allocations()) {
+    c.server.max_allocations = static_cast<size_t>(p.max_allocations());
+  }
+  return std::make_unique<TurnServerNode>(std::move(c), std::move(rng));
 }
 
 }  // namespace
@@ -203,6 +330,10 @@ absl::StatusOr<std::unique_ptr<Node>> CreateNode(const NodeSpec& spec,
       if (p.has_attempts()) c.attempts = p.attempts();
       return std::make_unique<NatDiscoveryClient>(c, rng);
     }
+    case scenarios::Node::kIceAgent:
+      return CreateIceAgent(n.ice_agent(), network, host, std::move(rng));
+    case scenarios::Node::kTurnServer:
+      return CreateTurnServer(n.turn_server(), network, host, std::move(rng));
     case scenarios::Node::KIND_NOT_SET:
       break;
   }

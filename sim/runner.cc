@@ -290,7 +290,7 @@ absl::Status ScenarioRun::ScheduleStep(const TimelineStep& step) {
       };
       break;
     case scenarios::Step::kChangeAddress:
-      fn = [&net, &step](Timestamp now) -> absl::Status {
+      fn = [this, &net, &step](Timestamp now) -> absl::Status {
         const std::string& host = step.proto.change_address().host();
         IpAddress old_address;
         if (step.old_address.has_value()) {
@@ -303,7 +303,11 @@ absl::Status ScenarioRun::ScheduleStep(const TimelineStep& step) {
             return absl::NotFoundError("host has no address");
           old_address = current.front();
         }
-        return net.ChangeHostAddress(now, host, old_address, step.new_address);
+        SIMRTC_RETURN_IF_ERROR(
+            net.ChangeHostAddress(now, host, old_address, step.new_address));
+        // Apps on the host learn of it, as from an OS address notification.
+        sim_->NotifyAddressChange(*net.FindHost(host));
+        return absl::OkStatus();
       };
       break;
     case scenarios::Step::ACTION_NOT_SET:
@@ -407,6 +411,22 @@ ExpectationResult ScenarioRun::Evaluate(
     r.measured = FormatNumber(*value);
     r.passed = (!e.min.has_value() || *value >= *e.min) &&
                (!e.max.has_value() || *value <= *e.max);
+    return r;
+  }
+  if (!e.detail.empty()) {
+    r.check = absl::StrFormat("detail \"%s\"", e.detail);
+    r.bound = absl::StrFormat("\"%s\"", e.equals);
+    std::optional<std::string> value;
+    if (const std::optional<NodeId> id = sim_->FindNode(e.name)) {
+      const NodeReport report = sim_->node(*id).Report();
+      if (const auto it = report.details.find(e.detail);
+          it != report.details.end()) {
+        value = it->second;
+      }
+    }
+    r.measured = value.has_value() ? absl::StrFormat("\"%s\"", *value)
+                                   : std::string("missing");
+    r.passed = value.has_value() && *value == e.equals;
     return r;
   }
   r.check = absl::StrFormat("state \"%s\"", e.state);

@@ -33,15 +33,15 @@ const std::set<std::string>& EndpointFields() {
   return *fields;
 }
 const std::set<std::string>& TextFields() {
-  static const auto* fields = new std::set<std::string>{"software"};
+  static const auto* fields = new std::set<std::string>{
+      "software", "peer", "realm", "nomination", "restart_on"};
   return *fields;
 }
 const std::map<std::string, std::string>& RequiredFields() {
   static const auto* fields = new std::map<std::string, std::string>{
-      {"ping", "target"},
-      {"bulk_sender", "target"},
-      {"stun_client", "server"},
-      {"nat_discovery_client", "server"},
+      {"ping", "target"},        {"bulk_sender", "target"},
+      {"stun_client", "server"}, {"nat_discovery_client", "server"},
+      {"ice_agent", "peer"},
   };
   return *fields;
 }
@@ -313,6 +313,9 @@ class Scenario::Validator {
     for (int i = 0; i < p.node_size(); ++i) {
       SIMRTC_RETURN_IF_ERROR(CheckNode(root.Child("node", i)));
     }
+    for (int i = 0; i < p.node_size(); ++i) {
+      SIMRTC_RETURN_IF_ERROR(CheckIcePeer(root.Child("node", i)));
+    }
     for (int i = 0; i < p.timeline_size(); ++i) {
       SIMRTC_RETURN_IF_ERROR(CheckStep(root.Child("timeline", i)));
     }
@@ -579,14 +582,14 @@ class Scenario::Validator {
   }
 
   absl::Status CheckEndpointName(const Ctx& c, std::string_view field,
-                                 const std::string& text) {
+                                 const std::string& text, int index = -1) {
     absl::StatusOr<EndpointRef> ref = ParseEndpoint(text);
-    if (!ref.ok()) return c.Error(field, ToStd(ref.status().message()));
+    if (!ref.ok()) return c.Error(field, index, ToStd(ref.status().message()));
     if (!ref->literal.has_value() && hosts_.count(ref->name) == 0 &&
         routers_.count(ref->name) == 0) {
-      return c.Error(
-          field, absl::StrFormat("\"%s\": unknown host or router \"%s\"", text,
-                                 ref->name));
+      return c.Error(field, index,
+                     absl::StrFormat("\"%s\": unknown host or router \"%s\"",
+                                     text, ref->name));
     }
     return absl::OkStatus();
   }
@@ -673,6 +676,58 @@ class Scenario::Validator {
     }
     SIMRTC_RETURN_IF_ERROR(CheckNodeKind(c.Child(set->name()), set->name()));
     s_.nodes_.push_back(std::move(spec));
+    return absl::OkStatus();
+  }
+
+  // After every node is known: an ice_agent's peer must be another
+  // ice_agent, and the repeated fields the generic check skips must parse.
+  absl::Status CheckIcePeer(Ctx c) {
+    const auto& n = static_cast<const scenarios::Node&>(*c.msg);
+    if (!n.has_ice_agent()) return absl::OkStatus();
+    c.object = absl::StrFormat("node \"%s\"", n.name());
+    const Ctx a = c.Child("ice_agent");
+    const scenarios::IceAgent& ice = n.ice_agent();
+    const scenarios::Node* peer = nullptr;
+    for (const scenarios::Node& other : s_.proto_->node()) {
+      if (other.name() == ice.peer()) peer = &other;
+    }
+    if (peer == nullptr) {
+      return a.Error("peer",
+                     absl::StrFormat("unknown node \"%s\"", ice.peer()));
+    }
+    if (!peer->has_ice_agent() || peer->name() == n.name()) {
+      return a.Error("peer", absl::StrFormat("node \"%s\" is not another "
+                                             "ice_agent",
+                                             ice.peer()));
+    }
+    for (int i = 0; i < ice.stun_server_size(); ++i) {
+      SIMRTC_RETURN_IF_ERROR(
+          CheckEndpointName(a, "stun_server", ice.stun_server(i), i));
+    }
+    for (int i = 0; i < ice.turn_server_size(); ++i) {
+      const Ctx t = a.Child("turn_server", i);
+      if (!ice.turn_server(i).has_server()) {
+        return t.Error("server", "required: the TURN server's endpoint");
+      }
+      SIMRTC_RETURN_IF_ERROR(
+          CheckEndpointName(t, "server", ice.turn_server(i).server()));
+    }
+    for (int i = 0; i < ice.candidate_type_size(); ++i) {
+      const std::string& type = ice.candidate_type(i);
+      if (type != "host" && type != "srflx" && type != "relay") {
+        return a.Error(
+            "candidate_type", i,
+            absl::StrFormat("\"%s\": use host, srflx or relay", type));
+      }
+    }
+    if (ice.has_nomination() && ice.nomination() != "regular" &&
+        ice.nomination() != "aggressive") {
+      return a.Error("nomination", "use regular or aggressive");
+    }
+    if (ice.has_restart_on() && ice.restart_on() != "never" &&
+        ice.restart_on() != "disconnected" && ice.restart_on() != "failed") {
+      return a.Error("restart_on", "use never, disconnected or failed");
+    }
     return absl::OkStatus();
   }
 
@@ -837,10 +892,26 @@ class Scenario::Validator {
       case scenarios::Expectation::SUBJECT_NOT_SET:
         return c.Error("", "no subject (node, router or host)");
     }
-    if (e.has_metric() == e.has_state()) {
-      return c.Error("", "set exactly one of metric or state");
+    if (e.has_metric() + e.has_state() + e.has_detail() != 1) {
+      return c.Error("", "set exactly one of metric, state or detail");
     }
-    if (e.has_metric()) {
+    if (e.has_equals() != e.has_detail()) {
+      return c.Error(e.has_equals() ? "equals" : "detail",
+                     "detail and equals go together");
+    }
+    if (e.has_detail()) {
+      if (x.subject != Expectation::Subject::kNode) {
+        return c.Error("detail", "details are reported by nodes only");
+      }
+      if (e.has_min() || e.has_max() || e.has_at() || e.has_by() ||
+          e.has_never()) {
+        return c.Error("detail",
+                       "a detail is compared at the end of the run "
+                       "(no min, max, at, by or never)");
+      }
+      x.detail = e.detail();
+      x.equals = e.equals();
+    } else if (e.has_metric()) {
       if (e.metric().empty()) return c.Error("metric", "empty metric name");
       if (!e.has_min() && !e.has_max()) {
         return c.Error("metric", "no bound: set min and/or max");

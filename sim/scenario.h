@@ -80,6 +80,9 @@ struct Expectation {
   std::string state;
   std::optional<Timestamp> by;
   bool never = false;
+  // Detail check: report().details[detail] == equals at the end.
+  std::string detail;
+  std::string equals;
   std::string description;
   std::string location;
 };

@@ -83,6 +83,65 @@ TEST(ScenarioTest, ParsesAndConverts) {
   EXPECT_EQ(s->expectations()[1].location, "t.textproto:21:1");
 }
 
+constexpr char kIce[] = R"scenario(name: "ice"
+duration: "10s"
+topology {
+  router { name: "internet" subnet: "198.51.100.0/24" }
+  host { name: "a" router: "internet" }
+  host { name: "b" router: "internet" }
+}
+node { name: "ia" host: "a" ice_agent { peer: "ib" controlling: true
+  stun_server: "b:3478" turn_server { server: "b:3478" username: "u" }
+  candidate_type: "host" restart_on: "failed" } }
+node { name: "ib" host: "b" ice_agent { peer: "ia" } }
+node { name: "turn" host: "b" turn_server { user: "u=p" realm: "r" } }
+expect { node: "ia" detail: "selected_path" equals: "direct" }
+)scenario";
+
+TEST(ScenarioTest, IceAgentsAndDetailExpectations) {
+  absl::StatusOr<Scenario> s = Scenario::Parse("t.textproto", kIce);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->expectations().size(), 1u);
+  EXPECT_EQ(s->expectations()[0].detail, "selected_path");
+  EXPECT_EQ(s->expectations()[0].equals, "direct");
+
+  struct Case {
+    std::string from, to, want;
+  };
+  const Case cases[] = {
+      {"peer: \"ib\"", "peer: \"nobody\"",
+       "t.textproto:8:41: node[0].ice_agent.peer: node \"ia\": unknown node "
+       "\"nobody\""},
+      {"peer: \"ib\"", "peer: \"turn\"",
+       "node \"turn\" is not another "
+       "ice_agent"},
+      {"peer: \"ib\"", "peer: \"ia\"", "is not another ice_agent"},
+      {"ice_agent { peer: \"ia\" }", "ice_agent { }",
+       "node[1].ice_agent: node \"ib\": peer: required"},
+      {"stun_server: \"b:3478\"", "stun_server: \"c:3478\"",
+       "node[0].ice_agent.stun_server[0]: node \"ia\": \"c:3478\": unknown "
+       "host or router \"c\""},
+      {"server: \"b:3478\" username", "username",
+       "node[0].ice_agent.turn_server[0].server: node \"ia\": required"},
+      {"candidate_type: \"host\"", "candidate_type: \"prflx\"",
+       "candidate_type[0]: node \"ia\": \"prflx\": use host, srflx or relay"},
+      {"restart_on: \"failed\"", "restart_on: \"sometimes\"",
+       "restart_on: node \"ia\": use never, disconnected or failed"},
+      {"equals: \"direct\"", "",
+       "expect[0].detail: detail and equals go "
+       "together"},
+      {"detail: \"selected_path\"", "detail: \"x\" min: 1",
+       "a detail is compared at the end of the run"},
+  };
+  for (const Case& c : cases) {
+    std::string text = kIce;
+    const size_t at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    text.replace(at, c.from.size(), c.to);
+    EXPECT_THAT(ErrorOf(text), HasSubstr(c.want)) << c.from;
+  }
+}
+
 TEST(ScenarioTest, SyntaxErrorsHaveLineAndColumn) {
   const std::string e = ErrorOf(
       Mutate("host { name: \"alice\" router", "host { name: \"alice\" routr"));
@@ -143,7 +202,7 @@ TEST(ScenarioTest, SemanticErrors) {
       {"min: 10 max: 11", "min: 12 max: 11",
        "expect[0].max: max 11 is below min 12"},
       {"state: \"done\" by", "metric: \"x\" state: \"done\" by",
-       "expect[1]: set exactly one of metric or state"},
+       "expect[1]: set exactly one of metric, state or detail"},
   };
   for (const Case& c : cases) {
     EXPECT_THAT(ErrorOf(Mutate(c.from, c.to)), HasSubstr(c.want)) << c.from;

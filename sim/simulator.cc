@@ -137,6 +137,18 @@ void Simulator::RunUntil(Timestamp until) {
         slot.node->Start(now_);
         CountEvent();
         AfterInput(event.index);
+        std::vector<PendingSignal> held = std::move(slot.held);
+        slot.held.clear();
+        for (PendingSignal& signal : held) DeliverSignal(std::move(signal));
+        break;
+      }
+      case EventKind::kSignal: {
+        auto it = signals_.find(event.index);
+        if (it == signals_.end()) break;
+        PendingSignal signal = std::move(it->second);
+        signals_.erase(it);
+        CountEvent();
+        DeliverSignal(std::move(signal));
         break;
       }
       case EventKind::kWake: {
@@ -221,10 +233,44 @@ void Simulator::Dispatch(vnet::Delivery& delivery) {
   AfterInput(target);
 }
 
+void Simulator::DeliverSignal(PendingSignal signal) {
+  NodeSlot& slot = nodes_[signal.to];
+  if (!slot.started) {
+    slot.held.push_back(std::move(signal));
+    return;
+  }
+  ++stats_.signals;
+  slot.node->HandleSignal(now_, nodes_[signal.from].name, signal.payload);
+  AfterInput(signal.to);
+}
+
+void Simulator::NotifyAddressChange(vnet::HostId host) {
+  const std::vector<IpAddress> addresses = network_.HostAddresses(host);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    NodeSlot& slot = nodes_[i];
+    if (slot.host != host || !slot.started) continue;
+    slot.node->HandleAddressChange(now_, addresses);
+    AfterInput(static_cast<NodeId>(i));
+  }
+}
+
 void Simulator::AfterInput(NodeId id) {
   NodeSlot& slot = nodes_[id];
   while (std::optional<Transmit> t = slot.node->PollTransmit()) {
     SendTransmit(id, *t);
+  }
+  while (std::optional<Node::Signal> signal = slot.node->PollSignal()) {
+    const std::optional<NodeId> to = FindNode(signal->to);
+    if (!to.has_value()) {
+      errors_.push_back(absl::StrCat(now_.ToString(), " node \"", slot.name,
+                                     "\": signal to unknown node \"",
+                                     signal->to, "\""));
+      continue;
+    }
+    const int32_t index = next_signal_++;
+    signals_.emplace(index, PendingSignal{id, *to, std::move(signal->payload)});
+    Push(now_ + std::max(signal->delay, TimeDelta::Zero()), EventKind::kSignal,
+         index, 0);
   }
   const std::optional<Timestamp> next = slot.node->NextTimeout();
   if (next == slot.wake) return;

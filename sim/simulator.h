@@ -21,6 +21,11 @@
 //  * A datagram delivered to a (host, port) no started node is bound to is
 //    counted (`unbound_deliveries`) and dropped, like a closed UDP port.
 //    A Transmit the network refuses is counted per node (`send_errors`).
+//  * Signals (Node::PollSignal) are drained with transmits and delivered to
+//    the named node after the signal's delay, in send order; a signal for a
+//    node not yet started waits and is delivered right after its Start. A
+//    signal to an unknown node is recorded in errors().
+//  * NotifyAddressChange tells every node on a host its new address list.
 //  * Scheduled callbacks (timeline steps, snapshots) run at their time in
 //    insertion order, after the network has been advanced to that instant;
 //    a callback's error is recorded, not fatal, so one bad step cannot hide
@@ -30,6 +35,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +62,7 @@ struct SimulatorStats {
   int64_t send_errors = 0;
   int64_t node_wakeups = 0;  // HandleTimeout calls
   int64_t callbacks = 0;
+  int64_t signals = 0;
 };
 
 struct NodeStats {
@@ -99,6 +106,11 @@ class Simulator {
   void Schedule(Timestamp at, std::string label,
                 std::function<absl::Status(Timestamp)> fn);
 
+  // Hands the host's current addresses to each of its started nodes
+  // (Node::HandleAddressChange) and drains them; called after a timeline
+  // address change.
+  void NotifyAddressChange(vnet::HostId host);
+
   // Processes every event due at or before `until`, then sets now() to
   // `until`. May be called repeatedly with increasing times.
   void RunUntil(Timestamp until);
@@ -117,7 +129,12 @@ class Simulator {
   const std::vector<std::string>& errors() const { return errors_; }
 
  private:
-  enum class EventKind : uint8_t { kStart, kWake, kCallback };
+  enum class EventKind : uint8_t { kStart, kWake, kCallback, kSignal };
+  struct PendingSignal {
+    NodeId from = 0;
+    NodeId to = 0;
+    std::string payload;
+  };
   struct Event {
     int64_t time_us;
     uint64_t seq;
@@ -141,6 +158,7 @@ class Simulator {
     Timestamp spin_time = Timestamp::Infinite();
     int64_t spin_count = 0;
     NodeStats stats;
+    std::vector<PendingSignal> held;  // arrived before Start
   };
   struct Binding {
     IpAddress ip;  // unset = any address of the host
@@ -160,6 +178,7 @@ class Simulator {
   void AfterInput(NodeId id);
   void SendTransmit(NodeId id, Transmit& t);
   void CountEvent();
+  void DeliverSignal(PendingSignal signal);
 
   uint64_t seed_;
   Rng root_rng_;
@@ -169,6 +188,9 @@ class Simulator {
   std::vector<Event> queue_;  // binary heap under EventLater
   std::vector<NodeSlot> nodes_;
   std::vector<Callback> callbacks_;
+  // In flight, keyed by the index their kSignal event carries.
+  std::map<int32_t, PendingSignal> signals_;
+  int32_t next_signal_ = 0;
   // Key: host << 16 | port.
   absl::flat_hash_map<uint64_t, std::vector<Binding>> bindings_;
   bool network_next_valid_ = false;

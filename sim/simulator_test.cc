@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "sim/nodes/echo_server.h"
 #include "sim/nodes/ping_client.h"
@@ -43,6 +44,94 @@ std::unique_ptr<PingClient> Ping(uint16_t port, int count) {
   c.interval = TimeDelta::Millis(100);
   c.timeout = TimeDelta::Millis(500);
   return std::make_unique<PingClient>(c);
+}
+
+// Sends each signal in `outgoing` at Start; records what arrives and the
+// address lists it is told about.
+class Chatty : public QueueingNode {
+ public:
+  explicit Chatty(std::vector<Signal> outgoing, uint16_t port)
+      : outgoing_(std::move(outgoing)), port_(port) {}
+  std::string_view kind() const override { return "chatty"; }
+  std::vector<SocketAddress> Bindings() const override {
+    return {SocketAddress(IpAddress(), port_)};
+  }
+  void Start(Timestamp now) override { started_ = now; }
+  void HandleDatagram(Timestamp, const Datagram&) override {}
+  void HandleTimeout(Timestamp) override {}
+  std::optional<Timestamp> NextTimeout() const override { return std::nullopt; }
+  NodeReport Report() const override { return {}; }
+  std::optional<Signal> PollSignal() override {
+    if (!started_.has_value() || outgoing_.empty()) return std::nullopt;
+    Signal s = outgoing_.front();
+    outgoing_.erase(outgoing_.begin());
+    return s;
+  }
+  void HandleSignal(Timestamp now, std::string_view from,
+                    std::string_view payload) override {
+    received.push_back(
+        absl::StrFormat("%s %s %s", now.ToString(), from, payload));
+  }
+  void HandleAddressChange(Timestamp now,
+                           const std::vector<IpAddress>& addrs) override {
+    received.push_back(
+        absl::StrFormat("%s addresses %s", now.ToString(),
+                        addrs.empty() ? "none" : addrs[0].ToString()));
+  }
+  std::vector<std::string> received;
+
+ private:
+  std::vector<Signal> outgoing_;
+  std::optional<Timestamp> started_;
+  uint16_t port_;
+};
+
+TEST(SimulatorTest, SignalsArriveAfterTheirDelayInOrderAndWaitForStart) {
+  Simulator sim(1);
+  TwoHosts(sim);
+  auto x = std::make_unique<Chatty>(
+      std::vector<Node::Signal>{{"y", "one", TimeDelta::Millis(50)},
+                                {"y", "two", TimeDelta::Millis(50)},
+                                {"nobody", "lost", TimeDelta::Millis(1)}},
+      1000);
+  Chatty* y_raw = nullptr;
+  auto y = std::make_unique<Chatty>(std::vector<Node::Signal>{}, 1001);
+  y_raw = y.get();
+  ASSERT_TRUE(sim.AddNode("x", 0, std::move(x)).ok());
+  // y starts after the signals are due: they wait for its Start.
+  ASSERT_TRUE(sim.AddNode("y", 1, std::move(y),
+                          Timestamp::Zero() + TimeDelta::Millis(80))
+                  .ok());
+  sim.RunUntil(Timestamp::Seconds(1));
+  EXPECT_EQ(y_raw->received,
+            (std::vector<std::string>{"0.080000s x one", "0.080000s x two"}));
+  EXPECT_EQ(sim.stats().signals, 2);
+  ASSERT_EQ(sim.errors().size(), 1u);
+  EXPECT_NE(sim.errors()[0].find("signal to unknown node \"nobody\""),
+            std::string::npos)
+      << sim.errors()[0];
+}
+
+TEST(SimulatorTest, AddressChangesReachTheHostsNodes) {
+  Simulator sim(1);
+  TwoHosts(sim);
+  auto on_a = std::make_unique<Chatty>(std::vector<Node::Signal>{}, 1000);
+  auto on_b = std::make_unique<Chatty>(std::vector<Node::Signal>{}, 1000);
+  Chatty* a_raw = on_a.get();
+  Chatty* b_raw = on_b.get();
+  ASSERT_TRUE(sim.AddNode("on_a", 0, std::move(on_a)).ok());
+  ASSERT_TRUE(sim.AddNode("on_b", 1, std::move(on_b)).ok());
+  sim.Schedule(Timestamp::Seconds(1), "move", [&](Timestamp now) {
+    absl::Status s = sim.network().ChangeHostAddress(
+        now, "a", IpAddress::V4(10, 0, 0, 1), IpAddress::V4(10, 0, 0, 9));
+    sim.NotifyAddressChange(0);
+    return s;
+  });
+  sim.RunUntil(Timestamp::Seconds(2));
+  EXPECT_EQ(a_raw->received,
+            (std::vector<std::string>{"1.000000s addresses 10.0.0.9"}));
+  EXPECT_TRUE(b_raw->received.empty());
+  EXPECT_TRUE(sim.errors().empty());
 }
 
 TEST(SimulatorTest, DrivesNodesThroughTheNetwork) {
