@@ -37,6 +37,16 @@ absl::Status SetOption(struct socket* sock, int level, int name, const T& value,
   return absl::OkStatus();
 }
 
+// The SCTP common header (ports, verification tag, checksum) that starts
+// every packet (RFC 9260 section 3.1).
+constexpr uint16_t kCommonHeaderSize = 12;
+
+// What usrsctp must be told as the path MTU so that no packet it emits on an
+// AF_CONN path exceeds `packet_limit` bytes; see Init().
+uint32_t UsrsctpPathMtu(uint16_t packet_limit) {
+  return uint32_t{packet_limit} - kCommonHeaderSize;
+}
+
 uint32_t ClampMs(TimeDelta d) {
   int64_t ms = d.ms();
   if (ms < 0) return 0;
@@ -74,6 +84,12 @@ absl::StatusOr<std::unique_ptr<Association>> Association::Create(
       config.rto_initial > config.rto_max) {
     return absl::InvalidArgumentError(
         "sctp config: need rto_min <= rto_initial <= rto_max");
+  }
+  if (config.mtu < kMinMtu) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "sctp config: mtu %d is below the minimum of %d bytes (usrsctp's "
+        "smallest path MTU of 512 plus the 12-byte common header)",
+        config.mtu, kMinMtu));
   }
   if (config.timer_tick <= TimeDelta::Zero()) {
     return absl::InvalidArgumentError("sctp config: timer_tick must be > 0");
@@ -185,10 +201,20 @@ absl::Status Association::Init() {
       SetOption(sock_, IPPROTO_SCTP, SCTP_RTOINFO, rto, "SCTP_RTOINFO"));
 
   // Fixed packet size, no PMTU discovery (no ICMP exists under AF_CONN).
+  // usrsctp's path MTU is not a packet limit on AF_CONN paths. It reserves
+  // no IP header there (right: there is none) but neither the 12-byte SCTP
+  // common header: both when it cuts messages into DATA fragments and when
+  // it bundles chunks into a packet, the chunks alone fill the path MTU
+  // (fragments rounded down to 4 bytes) and the common header comes on
+  // top. Handing it config_.mtu made packets up to 12 bytes too large
+  // (usrsctp 0.9.5, mtu 1163: 1160-byte DATA chunks in 1172-byte packets,
+  // which one DTLS record cannot carry). So the common header is taken off
+  // here, and config_.mtu bounds the whole packet; the unit test
+  // NoPacketExceedsTheConfiguredMtu holds usrsctp to it.
   struct sctp_paddrparams params {};
   params.spp_assoc_id = SCTP_FUTURE_ASSOC;
   params.spp_flags = SPP_PMTUD_DISABLE;
-  params.spp_pathmtu = config_.mtu;
+  params.spp_pathmtu = UsrsctpPathMtu(config_.mtu);
   SIMRTC_RETURN_IF_ERROR(SetOption(sock_, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS,
                                    params, "SCTP_PEER_ADDR_PARAMS"));
 
@@ -497,7 +523,7 @@ std::string Association::DebugString() const {
     absl::StrAppendFormat(
         &out,
         " sctp_state=0x%x peer_rwnd=%d unacked_chunks=%d pending_chunks=%d "
-        "cwnd=%d srtt=%d rto=%d mtu=%d",
+        "cwnd=%d srtt=%d rto=%d usrsctp_pathmtu=%d",
         status.sstat_state, status.sstat_rwnd, status.sstat_unackdata,
         status.sstat_penddata, status.sstat_primary.spinfo_cwnd,
         status.sstat_primary.spinfo_srtt, status.sstat_primary.spinfo_rto,

@@ -75,6 +75,10 @@ namespace simrtc::sctp {
 // The SCTP port WebRTC uses unless SDP's a=sctp-port says otherwise.
 inline constexpr uint16_t kDefaultPort = 5000;
 inline constexpr size_t kDefaultMaxMessageSize = 256 * 1024;
+// Smallest Config::mtu: usrsctp refuses path MTUs below 512 bytes, and the
+// association asks it for 12 bytes less than the packet limit (see
+// Association::Init in the .cc).
+inline constexpr uint16_t kMinMtu = 524;
 
 struct Config {
   uint16_t local_port = kDefaultPort;
@@ -94,9 +98,12 @@ struct Config {
   // must cover the bandwidth-delay product for fast transfers.
   uint32_t send_buffer_size = 1024 * 1024;
   uint32_t receive_buffer_size = 1024 * 1024;
-  // SCTP packet size limit. AF_CONN has no ICMP, so path MTU discovery
-  // cannot work; 1200 bytes plus DTLS, UDP and IP headers fits every
-  // realistic path, which is what browsers assume too.
+  // Largest SCTP packet the association emits, common header included:
+  // every PollTransmit() payload is at most this many bytes. Under DTLS set
+  // it to dtls::Endpoint::max_application_data_size() so that one packet
+  // fits one record. AF_CONN has no ICMP, so path MTU discovery cannot
+  // work; the default of 1200 plus DTLS, UDP and IP headers fits every
+  // realistic path, which is what browsers assume too. At least kMinMtu.
   uint16_t mtu = 1200;
   // Retransmission timer. RFC 4960's 3 s initial / 1 s minimum are tuned for
   // signaling links; WebRTC peers have just completed ICE and DTLS, so a

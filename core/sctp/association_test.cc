@@ -769,5 +769,80 @@ TEST(AssociationTest, ManyPairsShareTheProcessWideTimerWheel) {
   }
 }
 
+// Config::mtu bounds every packet, common header included, whatever usrsctp
+// puts in it: fragments of large messages, bundles of small ones, SACKs
+// with gap reports and retransmissions under loss, FORWARD-TSNs for
+// abandoned messages, in both directions. The odd sizes are the ones DTLS
+// produces (1200-byte datagrams leave 1163 bytes per record).
+TEST(AssociationTest, NoPacketExceedsTheConfiguredMtu) {
+  for (uint16_t mtu : {kMinMtu, uint16_t{1163}, uint16_t{1200}, uint16_t{1201},
+                       uint16_t{1500}}) {
+    SCOPED_TRACE(absl::StrFormat("mtu %d", mtu));
+    Config config;
+    config.mtu = mtu;
+    Peer a(config), b(config);
+    LinkConfig lossy;
+    lossy.delay = TimeDelta::Millis(20);
+    lossy.loss = 0.05;
+    lossy.reorder = 0.1;
+    lossy.duplicate = 0.02;
+    PeerLink link(a.assoc.get(), b.assoc.get(), lossy, mtu);
+    size_t largest[2] = {0, 0};
+    uint64_t packets[2] = {0, 0};
+    uint64_t oversized = 0;
+    link.tap = [&](int from, ByteSpan packet) {
+      ++packets[from];
+      largest[from] = std::max(largest[from], packet.size());
+      if (packet.size() > mtu) ++oversized;
+    };
+    ASSERT_TRUE(ConnectBoth(a, b, link));
+    // The way back carries many small messages (bundled several per packet,
+    // and with the SACKs for the bulk), half of them unordered and sent
+    // once, so that loss abandons some and FORWARD-TSN follows.
+    Rng sizes(mtu);
+    size_t reliable_back = 0;
+    for (int i = 0; i < 2000; ++i) {
+      SendOptions options;
+      if (i % 2 == 1) {
+        options.unordered = true;
+        options.max_retransmits = 0;
+      } else {
+        ++reliable_back;
+      }
+      size_t size = 1 + sizes.UniformInt(0, 299);
+      ASSERT_TRUE(
+          b.assoc->Send(link.now(), 2, kPpidBinary, Pattern(size, i), options)
+              .ok());
+    }
+    TransferAndVerify(a, b, link, 2 * 1024 * 1024, 10 * 1000, {},
+                      TimeDelta::Seconds(600));
+    link.RunUntil(
+        [&] {
+          a.Drain();
+          return a.messages.size() >= 2000;
+        },
+        TimeDelta::Seconds(30));
+    EXPECT_GE(a.messages.size(), reliable_back);
+    EXPECT_GT(link.stats().dropped, 0u);
+    EXPECT_GT(packets[0], 1000u);
+    EXPECT_GT(packets[1], 100u);
+    EXPECT_EQ(oversized, 0u);
+    EXPECT_LE(largest[0], mtu);
+    EXPECT_LE(largest[1], mtu);
+    // And the limit is used, not undershot: bulk fragments fill the packet
+    // up to the chunk padding (chunks are multiples of 4 bytes).
+    EXPECT_GT(largest[0] + 4, mtu);
+  }
+}
+
+TEST(AssociationTest, RefusesAnMtuBelowUsrsctpsMinimum) {
+  Config config;
+  config.mtu = kMinMtu - 1;
+  auto created = Association::Create(config);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(created.status().message(), HasSubstr("mtu 523"));
+}
+
 }  // namespace
 }  // namespace simrtc::sctp

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <iostream>
+#include <map>
+#include <set>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/base/rng.h"
@@ -13,6 +16,7 @@
 #include "core/datachannel/data_channel_manager.h"
 #include "gtest/gtest.h"
 #include "tests/transport/two_peer_driver.h"
+#include "vnet/types.h"
 
 namespace simrtc::transport_test {
 namespace {
@@ -24,6 +28,41 @@ using datachannel::ChannelState;
 #ifndef BULK_TRANSFER_BYTES
 #define BULK_TRANSFER_BYTES (50 * 1024 * 1024)
 #endif
+
+// Counts, from the network's trace, deliveries that overtook one another:
+// a datagram delivered to a host after a datagram that was sent later
+// (packet ids grow with every send). Duplicates (a second delivery of one
+// id) are not reordering and are counted apart.
+class ReorderCounter {
+ public:
+  void Record(const vnet::TraceRecord& r) {
+    if (r.kind != vnet::TraceRecord::Kind::kDeliver) return;
+    Host& host = hosts_[r.where];
+    if (!host.delivered.insert(r.packet_id).second) {
+      ++host.duplicates;
+      return;
+    }
+    if (r.packet_id < host.highest) ++host.reordered;
+    host.highest = std::max(host.highest, r.packet_id);
+  }
+  uint64_t reordered(const std::string& host) const {
+    auto it = hosts_.find(host);
+    return it == hosts_.end() ? 0 : it->second.reordered;
+  }
+  uint64_t duplicates(const std::string& host) const {
+    auto it = hosts_.find(host);
+    return it == hosts_.end() ? 0 : it->second.duplicates;
+  }
+
+ private:
+  struct Host {
+    uint64_t highest = 0;
+    uint64_t reordered = 0;
+    uint64_t duplicates = 0;
+    std::set<uint64_t> delivered;
+  };
+  std::map<std::string, Host> hosts_;
+};
 
 struct Fnv {
   uint64_t h = 1469598103934665603ull;
@@ -46,6 +85,8 @@ TEST(BulkTransfer, ReliableOrderedIsByteExact) {
   o.link_a = ImpairedLink(TimeDelta::Millis(10), 0.05, TimeDelta::Millis(10),
                           /*reorder=*/true, /*duplicate=*/0.01);
   o.link_b = o.link_a;
+  ReorderCounter reorder;
+  o.trace_sink = [&reorder](const vnet::TraceRecord& r) { reorder.Record(r); };
   auto world = MakeWorld(o);
   ASSERT_TRUE(world.ok()) << world.status();
   World& w = *world;
@@ -91,7 +132,10 @@ TEST(BulkTransfer, ReliableOrderedIsByteExact) {
             << " Mbit/s virtual), a/up lost "
             << stats.up.dropped_for(vnet::DropReason::kLoss) << " of "
             << stats.up.packets_sent << ", duplicated " << stats.up.duplicated
-            << ", driver steps " << w.driver->steps() << std::endl;
+            << ", driver steps " << w.driver->steps()
+            << "; reordered deliveries to b " << reorder.reordered("b")
+            << " (duplicates " << reorder.duplicates("b") << "), to a "
+            << reorder.reordered("a") << std::endl;
   ASSERT_TRUE(done);
   EXPECT_EQ(received, kTotal);
   EXPECT_EQ(sent, kTotal);
@@ -99,6 +143,11 @@ TEST(BulkTransfer, ReliableOrderedIsByteExact) {
   EXPECT_EQ(rx_hash.h, tx_hash.h);
   EXPECT_GT(stats.up.dropped_for(vnet::DropReason::kLoss), 0);
   EXPECT_GT(stats.up.duplicated, 0);
+  // The jitter really did reorder the data on its way to b (and the SACKs
+  // on their way back), and duplicates really did arrive.
+  EXPECT_GT(reorder.reordered("b"), 0u);
+  EXPECT_GT(reorder.reordered("a"), 0u);
+  EXPECT_GT(reorder.duplicates("b"), 0u);
   EXPECT_EQ(w.a->dtls_send_failures(), 0u);
   EXPECT_EQ(w.b->dtls_send_failures(), 0u);
 }

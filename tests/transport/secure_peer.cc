@@ -33,13 +33,12 @@ absl::StatusOr<std::unique_ptr<SecurePeer>> SecurePeer::Create(
   mc.role = config.role == dtls::Role::kClient ? datachannel::DtlsRole::kClient
                                                : datachannel::DtlsRole::kServer;
   mc.sctp = config.sctp;
-  // One SCTP packet must fit in one DTLS record. Workaround: with
-  // sctp::Config::mtu = 1163 the association was seen emitting 1172-byte
-  // packets (fragmented DATA), which dtls.Send must refuse, so leave a
-  // margin below the DTLS limit (see kSctpMtuMargin).
-  mc.sctp.mtu = static_cast<uint16_t>(std::min<size_t>(
-      mc.sctp.mtu,
-      (*dtls)->max_application_data_size() - config.sctp_mtu_margin));
+  // RFC 8261: one SCTP packet per DTLS record, and a record never spans
+  // datagrams. sctp::Config::mtu bounds the whole SCTP packet, so the
+  // record payload limit is exactly the right value: SCTP packet + DTLS
+  // record overhead <= dtls_mtu, the UDP payload size.
+  mc.sctp.mtu = static_cast<uint16_t>(
+      std::min<size_t>(mc.sctp.mtu, (*dtls)->max_application_data_size()));
   auto manager = datachannel::DataChannelManager::Create(mc);
   if (!manager.ok()) return manager.status();
   return std::unique_ptr<SecurePeer>(

@@ -37,11 +37,6 @@
 
 namespace simrtc::transport_test {
 
-// Bytes by which the SCTP mtu is kept under the DTLS record payload limit,
-// because the association's packets can exceed its configured mtu (observed:
-// mtu 1163 -> 1172-byte packets).
-inline constexpr size_t kSctpMtuMargin = 64;
-
 struct SecurePeerConfig {
   std::string name;
   vnet::HostId host = -1;
@@ -53,10 +48,9 @@ struct SecurePeerConfig {
   std::vector<srtp::Profile> srtp_profiles = {
       srtp::Profile::kAeadAes128Gcm, srtp::Profile::kAes128CmHmacSha1_80};
   size_t dtls_mtu = 1200;
-  // mtu is overridden to fit one SCTP packet into one DTLS record.
+  // mtu is lowered to the DTLS record payload limit (1163 for a DTLS mtu of
+  // 1200) so that one SCTP packet always fits one DTLS record.
   sctp::Config sctp;
-  // SCTP mtu = min(sctp.mtu, DTLS max application data - this margin).
-  size_t sctp_mtu_margin = kSctpMtuMargin;
 };
 
 // An RSA-2048 certificate (fixed-length signatures keep flight sizes, and so

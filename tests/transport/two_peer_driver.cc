@@ -122,7 +122,6 @@ absl::StatusOr<World> MakeWorld(const WorldOptions& options) {
   ca.remote_fingerprints = {cert_b->fingerprint()};
   ca.srtp_profiles = options.srtp_profiles_a;
   ca.sctp = options.sctp;
-  ca.sctp_mtu_margin = options.sctp_mtu_margin;
 
   SecurePeerConfig cb;
   cb.name = "b";
@@ -139,7 +138,6 @@ absl::StatusOr<World> MakeWorld(const WorldOptions& options) {
   cb.remote_fingerprints = {expected_a};
   cb.srtp_profiles = options.srtp_profiles_b;
   cb.sctp = options.sctp;
-  cb.sctp_mtu_margin = options.sctp_mtu_margin;
 
   auto a = SecurePeer::Create(std::move(ca));
   if (!a.ok()) return a.status();

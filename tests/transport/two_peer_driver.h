@@ -63,7 +63,6 @@ struct WorldOptions {
   std::vector<srtp::Profile> srtp_profiles_b = {
       srtp::Profile::kAeadAes128Gcm, srtp::Profile::kAes128CmHmacSha1_80};
   sctp::Config sctp;
-  size_t sctp_mtu_margin = kSctpMtuMargin;
   // Replace b's expected fingerprint of a with a wrong one.
   bool corrupt_fingerprint_at_b = false;
   std::function<void(const vnet::TraceRecord&)> trace_sink;
