@@ -64,7 +64,12 @@ INSTANTIATE_TEST_SUITE_P(
     Scenarios, SameSeedTest,
     ::testing::Values("scenarios/default.textproto",
                       "scenarios/ping_loss.textproto",
-                      "scenarios/bulk_rate_limited.textproto"));
+                      "scenarios/bulk_rate_limited.textproto",
+                      // ICE: credentials, tie-breakers, transaction ids and
+                      // consent jitter all come from the seed.
+                      "scenarios/ice_matrix_turn.textproto",
+                      "scenarios/ice_loss_20.textproto",
+                      "scenarios/ice_binding_expiry_restart.textproto"));
 
 TEST(DeterminismTest, DifferentSeedsDifferWhereRandomnessIsUsed) {
   // Loss and jitter draw from the seed: traces and results change.

@@ -449,8 +449,17 @@ CandidateKey Agent::AddLocalCandidate(Timestamp now, Candidate c,
   const CandidateKey key = next_local_key_++;
   c.id = absl::StrFormat("L%d", key);
   LocalEntry e;
-  e.pairable =
-      c.type == CandidateType::kHost || c.type == CandidateType::kRelay;
+  // Checks go out from host sockets (a srflx candidate is pruned to its
+  // base, RFC 8445 section 6.1.2.4). When host candidates are filtered
+  // out, the srflx candidate stands for its base socket instead, so that
+  // its socket still checks without revealing the host address.
+  const bool hosts_filtered =
+      !config_.candidate_types.empty() &&
+      std::find(config_.candidate_types.begin(), config_.candidate_types.end(),
+                CandidateType::kHost) == config_.candidate_types.end();
+  e.pairable = c.type == CandidateType::kHost ||
+               c.type == CandidateType::kRelay ||
+               (hosts_filtered && c.type == CandidateType::kServerReflexive);
   e.relay = relay;
   if (relay) relays_[*relay] = c.base;
   e.candidate = std::move(c);

@@ -142,6 +142,7 @@ void IceAgentNode::RestartInto(Timestamp now, uint32_t epoch) {
   remote_set_for_epoch_ = false;
   restart_requested_for_epoch_ = false;
   ++restarts_;
+  awaiting_reconnect_ = true;
   Reach("restarted", now);
   if (!agent_->Restart(now, std::nullopt, Interfaces()).ok()) {
     ++signal_errors_;
@@ -215,7 +216,6 @@ void IceAgentNode::AfterAgentInput(Timestamp now) {
                       s->state == ice::ConnectionState::kCompleted;
       if (up) {
         if (!first_connected_.has_value()) first_connected_ = now;
-        if (restarts_ > 0) Reach("reconnected", now);
         if (!next_data_.has_value()) next_data_ = now;
       }
       const bool trigger =
@@ -230,12 +230,20 @@ void IceAgentNode::AfterAgentInput(Timestamp now) {
     } else if (auto* p = std::get_if<ice::SelectedPairEvent>(&*e)) {
       selected_ = *p;
       ++selected_changes_;
+
     } else if (auto* d = std::get_if<ice::ApplicationDataEvent>(&*e)) {
       if (d->payload.size() >= 8) {
         std::vector<uint8_t> seq(d->payload.begin(), d->payload.begin() + 8);
         seq[0] = 0;
         if (received_seqs_.insert(LoadBE64(seq.data())).second) {
           ++data_received_;
+          // Data from the peer after a restart proves the repair (a
+          // restart may keep the old pair, so selection events alone do
+          // not tell).
+          if (awaiting_reconnect_) {
+            awaiting_reconnect_ = false;
+            Reach("reconnected", now);
+          }
         }
       }
     }

@@ -94,6 +94,7 @@ class IceAgentNode : public QueueingNode {
   uint32_t epoch_ = 0;
   bool remote_set_for_epoch_ = false;
   bool restart_requested_for_epoch_ = false;
+  bool awaiting_reconnect_ = false;
   std::deque<Signal> signals_;
 
   std::optional<Timestamp> next_data_;
