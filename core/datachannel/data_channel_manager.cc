@@ -50,6 +50,36 @@ absl::Status DataChannelManager::Connect(Timestamp now) {
   return status;
 }
 
+absl::Status DataChannelManager::SetRole(DtlsRole role) {
+  if (assoc_->state() != sctp::State::kNew) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("data channel role: the SCTP association is already %s",
+                        sctp::StateName(assoc_->state())));
+  }
+  if (role == config_.role) return absl::OkStatus();
+  config_.role = role;
+  std::vector<ChannelPtr> renumber;
+  for (auto it = channels_.begin(); it != channels_.end();) {
+    if (!it->second->negotiated()) {
+      renumber.push_back(it->second);
+      it = channels_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const ChannelPtr& channel : renumber) {
+    std::optional<uint16_t> id = AllocateId();
+    if (!id.has_value()) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "data channel '%s': no free stream id of the new parity",
+          channel->label()));
+    }
+    channel->id_ = *id;
+    channels_[*id] = channel;
+  }
+  return absl::OkStatus();
+}
+
 void DataChannelManager::HandleDatagram(Timestamp now, ByteSpan packet) {
   assoc_->HandleDatagram(now, packet);
   ProcessSctpEvents(now);

@@ -109,6 +109,11 @@ class DataChannelManager {
 
   // Starts the SCTP association (both peers call it).
   absl::Status Connect(Timestamp now);
+  // Sets the DTLS role (stream id parity) before Connect, for channels made
+  // before negotiation settled it: DCEP channels created so far take ids
+  // of the new parity, in id order (W3C: their id is null until then).
+  // FailedPrecondition once Connect was called.
+  absl::Status SetRole(DtlsRole role);
 
   void HandleDatagram(Timestamp now, ByteSpan packet);
   void HandleDatagram(Timestamp now, const Datagram& d) {

@@ -113,6 +113,46 @@ struct Pair {
   PeerLink link;
 };
 
+TEST(DataChannelTest, SetRoleBeforeConnectRenumbersDcepChannels) {
+  // Both start as clients (even ids): b learns it is the DTLS server only
+  // later, as a PeerConnection does when the answer arrives.
+  Peer a(DtlsRole::kClient, false, {});
+  Peer b(DtlsRole::kClient, false, {});
+  const Timestamp t0 = Timestamp::Zero();
+  auto x = b.mgr->CreateChannel(t0, "x");
+  auto y = b.mgr->CreateChannel(t0, "y");
+  ChannelInit negotiated;
+  negotiated.negotiated = true;
+  negotiated.id = 4;
+  auto n = b.mgr->CreateChannel(t0, "n", negotiated);
+  ASSERT_TRUE(x.ok() && y.ok() && n.ok());
+  EXPECT_EQ((*x)->id(), 0);
+  EXPECT_EQ((*y)->id(), 2);
+  ASSERT_TRUE(b.mgr->SetRole(DtlsRole::kServer).ok());
+  EXPECT_EQ((*x)->id(), 1);
+  EXPECT_EQ((*y)->id(), 3);
+  EXPECT_EQ((*n)->id(), 4);  // negotiated ids are the app's choice
+  EXPECT_EQ(b.mgr->channel(1), *x);
+  EXPECT_EQ(b.mgr->channel(0), nullptr);
+  // Once connecting, the role is fixed.
+  PeerLink link(a.mgr.get(), b.mgr.get(), LinkConfig{}, 1);
+  ASSERT_TRUE(a.mgr->Connect(t0).ok());
+  ASSERT_TRUE(b.mgr->Connect(t0).ok());
+  EXPECT_EQ(b.mgr->SetRole(DtlsRole::kClient).code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The renumbered channels open on the peer under their new ids.
+  ASSERT_TRUE(link.RunUntil(
+      [&] {
+        a.Drain();
+        b.Drain();
+        return a.incoming.size() == 2;
+      },
+      TimeDelta::Seconds(10)));
+  EXPECT_EQ(a.incoming[0]->id(), 1);
+  EXPECT_EQ(a.incoming[0]->label(), "x");
+  EXPECT_EQ(a.incoming[1]->id(), 3);
+}
+
 TEST(DataChannelTest, DcepOpenAndAckInBothDirectionsWithProperties) {
   Pair p;
   // One channel created before the association exists, one after.

@@ -417,8 +417,13 @@ std::optional<Event> Endpoint::PollEvent() {
   return e;
 }
 
+size_t MaxApplicationDataSize(size_t mtu) {
+  if (mtu <= kMaxRecordOverhead) return 0;
+  return std::min<size_t>(mtu - kMaxRecordOverhead, 16384);
+}
+
 size_t Endpoint::max_application_data_size() const {
-  return std::min<size_t>(config_.mtu - kMaxRecordOverhead, 16384);
+  return MaxApplicationDataSize(config_.mtu);
 }
 
 absl::StatusOr<std::vector<uint8_t>> Endpoint::ExportKeyingMaterial(

@@ -65,6 +65,10 @@ namespace simrtc::dtls {
 enum class Role : uint8_t { kClient, kServer };
 std::string_view RoleName(Role role);
 
+// The largest application-data record payload that fits a datagram of
+// `mtu` bytes (record header, explicit nonce and AEAD tag taken off).
+size_t MaxApplicationDataSize(size_t mtu);
+
 enum class State : uint8_t {
   kNew,         // created, not started
   kConnecting,  // handshake in progress

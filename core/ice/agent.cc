@@ -139,6 +139,19 @@ absl::Status Agent::SetRemoteCredentials(Timestamp now,
   return absl::OkStatus();
 }
 
+absl::Status Agent::SetRole(Timestamp now, Role role) {
+  if (remote_creds_.has_value() || closed_) {
+    return absl::FailedPreconditionError(
+        "SetRole: the role is fixed once remote credentials are set");
+  }
+  if (config_.lite && role == Role::kControlling) {
+    return absl::InvalidArgumentError("SetRole: a lite agent is controlled");
+  }
+  now_ = now;
+  SwitchRole(now, role);
+  return absl::OkStatus();
+}
+
 absl::Status Agent::AddRemoteCandidate(Timestamp now, std::string_view sdp) {
   absl::StatusOr<Candidate> c = Candidate::FromSdp(sdp);
   if (!c.ok()) return c.status();

@@ -104,6 +104,11 @@ class Agent {
   // disabled); other FQDNs are Unimplemented.
   absl::Status AddRemoteCandidate(Timestamp now, const Candidate& candidate);
   absl::Status AddRemoteCandidate(Timestamp now, std::string_view sdp);
+  // Sets the role before the peer's credentials are known (a
+  // PeerConnection learns whether it offers or answers after it may have
+  // started gathering). FailedPrecondition afterwards: from then on only
+  // role-conflict repair changes it.
+  absl::Status SetRole(Timestamp now, Role role);
   // RFC 8838 end-of-candidates from the peer.
   void SetRemoteEndOfCandidates(Timestamp now);
   // Application data on the selected pair. FailedPrecondition without one.
