@@ -11,7 +11,13 @@
 // extension, records the arrival time of each transport-wide sequence
 // number (the first arrival wins; duplicates are ignored). Every `interval`
 // after the first recorded packet it emits transport-cc feedback covering
-// everything recorded since the previous feedback, then forgets it. A batch
+// everything recorded since the previous feedback, then forgets it. Each
+// feedback starts where the previous one ended, so numbers lost between
+// two batches are reported as not received too (the first feedback starts
+// at the first number recorded; a jump of 32768 or more is not padded). A
+// packet that arrives after a feedback already covered its number is
+// reported in a feedback of its own, so numbers around it that earlier
+// feedback reported as received are never reported again as lost. A batch
 // whose sequence numbers span more than the format allows, or whose
 // consecutive arrivals are too far apart for a 16-bit delta, is split into
 // several feedback packets. feedback_packet_count increments per packet
@@ -70,6 +76,8 @@ class TwccReceiver : public Interceptor {
   std::map<uint32_t, uint8_t> extension_ids_;
   rtp::SequenceNumberUnwrapper unwrapper_;
   std::map<int64_t, Timestamp> arrivals_;  // by unwrapped sequence number
+  // One past the highest number an emitted feedback covered.
+  std::optional<int64_t> next_unreported_;
   uint32_t media_ssrc_ = 0;
   uint8_t feedback_count_ = 0;
   std::optional<Timestamp> next_;

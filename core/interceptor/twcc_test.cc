@@ -140,6 +140,84 @@ TEST(TwccReceiverTest, WrapAndSplitAndIgnoredPackets) {
   EXPECT_EQ(fb[1].feedback_packet_count, 1);
 }
 
+// Results of one feedback as (sequence number, received) pairs.
+std::vector<std::pair<uint16_t, bool>> Statuses(
+    const rtcp::TransportCcFeedback& fb) {
+  std::vector<std::pair<uint16_t, bool>> out;
+  auto results = fb.GetPacketResults();
+  EXPECT_TRUE(results.ok()) << results.status();
+  if (!results.ok()) return out;
+  for (const auto& r : *results) {
+    out.emplace_back(r.sequence_number, r.arrival_time.has_value());
+  }
+  return out;
+}
+
+TEST(TwccReceiverTest, LossBetweenTwoFeedbacksIsReported) {
+  TwccReceiver receiver;
+  receiver.BindRemoteStream(TwccStream(7));
+  for (uint16_t tsn : {65533, 65534, 65535}) {
+    DeliverRtp(receiver, Timestamp::Millis(tsn - 65500), WithTsn(7, tsn));
+  }
+  receiver.HandleTimeout(Timestamp::Millis(200));
+  std::vector<rtcp::TransportCcFeedback> fb = Feedback(receiver);
+  ASSERT_EQ(fb.size(), 1u);
+  EXPECT_EQ(fb[0].base_sequence_number, 65533);
+  // 0 and 1 are lost right at the boundary; the next feedback starts
+  // where the previous ended, so it reports them.
+  DeliverRtp(receiver, Timestamp::Millis(250), WithTsn(7, 2));
+  DeliverRtp(receiver, Timestamp::Millis(260), WithTsn(7, 3));
+  receiver.HandleTimeout(Timestamp::Millis(300));
+  fb = Feedback(receiver);
+  ASSERT_EQ(fb.size(), 1u);
+  EXPECT_EQ(fb[0].base_sequence_number, 0);
+  EXPECT_EQ(fb[0].packet_status_count, 4);
+  EXPECT_EQ(fb[0].feedback_packet_count, 1);
+  EXPECT_EQ(Statuses(fb[0]),
+            (std::vector<std::pair<uint16_t, bool>>{
+                {0, false}, {1, false}, {2, true}, {3, true}}));
+  auto results = fb[0].GetPacketResults();
+  ASSERT_TRUE(results.ok());
+  EXPECT_EQ((*results)[2].arrival_time, Timestamp::Millis(250));
+  EXPECT_EQ((*results)[3].arrival_time, Timestamp::Millis(260));
+  // Still a valid packet on the wire.
+  std::vector<rtcp::Packet> packets = {fb[0]};
+  auto bytes = rtcp::MarshalCompound(packets);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  auto parsed = rtcp::ParseCompound(*bytes);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(std::get<rtcp::TransportCcFeedback>((*parsed)[0]), fb[0]);
+}
+
+TEST(TwccReceiverTest, LateArrivalDoesNotReReportNeighboursAsLost) {
+  TwccReceiver receiver;
+  receiver.BindRemoteStream(TwccStream(7));
+  for (uint16_t tsn : {10, 11, 13}) {
+    DeliverRtp(receiver, Timestamp::Millis(tsn), WithTsn(7, tsn));
+  }
+  receiver.HandleTimeout(Timestamp::Millis(200));
+  std::vector<rtcp::TransportCcFeedback> fb = Feedback(receiver);
+  ASSERT_EQ(fb.size(), 1u);
+  EXPECT_EQ(Statuses(fb[0]),
+            (std::vector<std::pair<uint16_t, bool>>{
+                {10, true}, {11, true}, {12, false}, {13, true}}));
+  // 12 turns up late; 15 is lost.
+  DeliverRtp(receiver, Timestamp::Millis(210), WithTsn(7, 12));
+  DeliverRtp(receiver, Timestamp::Millis(220), WithTsn(7, 14));
+  DeliverRtp(receiver, Timestamp::Millis(230), WithTsn(7, 16));
+  receiver.HandleTimeout(Timestamp::Millis(300));
+  fb = Feedback(receiver);
+  ASSERT_EQ(fb.size(), 2u);
+  // 12 alone: a feedback from 12 to 16 would report 13 (received and
+  // reported) as lost.
+  EXPECT_EQ(Statuses(fb[0]),
+            (std::vector<std::pair<uint16_t, bool>>{{12, true}}));
+  EXPECT_EQ(Statuses(fb[1]), (std::vector<std::pair<uint16_t, bool>>{
+                                 {14, true}, {15, false}, {16, true}}));
+  EXPECT_EQ(fb[0].feedback_packet_count, 1);
+  EXPECT_EQ(fb[1].feedback_packet_count, 2);
+}
+
 TEST(TwccTest, SenderToReceiverThroughChains) {
   Chain sender;
   sender.Add(std::make_unique<TwccSender>());

@@ -88,10 +88,12 @@ absl::StatusOr<Payloads> H265Payloader::Payload(size_t mtu, ByteSpan frame) {
 absl::StatusOr<std::vector<uint8_t>> H265Depacketizer::Depacketize(
     ByteSpan payload) {
   std::vector<uint8_t> out;
-  if (payload.size() < 3) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("H265 payload: %d bytes, need a 2-byte header and data",
-                        payload.size()));
+  // A single NAL unit packet may be just the 2-byte header: end of
+  // sequence and end of bitstream NAL units carry nothing else.
+  if (payload.size() < 2) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "H265 payload: %d bytes, need the 2-byte payload header",
+        payload.size()));
   }
   const uint8_t type = NalType(payload);
   if (type != kH265Fu && in_fu_) {
@@ -154,8 +156,10 @@ absl::StatusOr<std::vector<uint8_t>> H265Depacketizer::Depacketize(
 }
 
 bool H265Depacketizer::IsPartitionHead(ByteSpan payload) const {
-  if (payload.size() < 3) return false;
-  if (NalType(payload) == kH265Fu) return (payload[2] & 0x80) != 0;
+  if (payload.size() < 2) return false;
+  if (NalType(payload) == kH265Fu) {
+    return payload.size() >= 3 && (payload[2] & 0x80) != 0;
+  }
   return true;
 }
 

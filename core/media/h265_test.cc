@@ -59,8 +59,36 @@ TEST(H265Test, Malformed) {
   EXPECT_FALSE(d.Depacketize(fu_middle).ok());
   const uint8_t paci[] = {0x64, 0x01, 0x00, 0x00};
   EXPECT_FALSE(d.Depacketize(paci).ok());
+  const uint8_t header_only[] = {0x64};
+  EXPECT_FALSE(d.Depacketize(header_only).ok());
+  const uint8_t fu_without_fu_header[] = {0x62, 0x01};
+  EXPECT_FALSE(d.Depacketize(fu_without_fu_header).ok());
+  EXPECT_FALSE(d.IsPartitionHead(fu_without_fu_header));
+  const uint8_t empty_ap[] = {0x60, 0x01};
+  EXPECT_FALSE(d.Depacketize(empty_ap).ok());
   H265Payloader p;
   EXPECT_FALSE(p.Payload(3, AnnexB({Nal(19, 10)})).ok());
+}
+
+// End of sequence and end of bitstream NAL units are only their 2-byte
+// header; they travel as single NAL unit packets and come back intact.
+TEST(H265Test, HeaderOnlyNalUnitsRoundTrip) {
+  const std::vector<uint8_t> eos = {0x48, 0x01};  // type 36
+  const std::vector<uint8_t> eob = {0x4A, 0x01};  // type 37
+  H265Payloader p;
+  H265Depacketizer d;
+  for (const auto& nal : {eos, eob}) {
+    std::vector<uint8_t> annexb = {0, 0, 0, 1};
+    annexb.insert(annexb.end(), nal.begin(), nal.end());
+    auto pl = p.Payload(1200, annexb);
+    ASSERT_TRUE(pl.ok()) << pl.status();
+    ASSERT_EQ(pl->size(), 1u);
+    EXPECT_EQ((*pl)[0], nal);
+    EXPECT_TRUE(d.IsPartitionHead((*pl)[0]));
+    auto back = d.Depacketize((*pl)[0]);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(*back, annexb);
+  }
 }
 
 }  // namespace

@@ -190,17 +190,46 @@ absl::StatusOr<OggOpusReader> OggOpusReader::Open(ByteSpan file) {
         t.size() - 12));
   }
   r.vendor_ = std::string(AsString(t.subspan(12, vlen)));
+  size_t pos = 12 + size_t{vlen};
+  if (t.size() - pos < 4) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "OpusTags comment count at offset %d: needs 4 bytes, %d remain", pos,
+        t.size() - pos));
+  }
+  const uint32_t count = LoadLE32(&t[pos]);
+  pos += 4;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (t.size() - pos < 4) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "OpusTags comment %d length at offset %d: needs 4 bytes, %d remain",
+          i, pos, t.size() - pos));
+    }
+    const uint32_t len = LoadLE32(&t[pos]);
+    pos += 4;
+    if (len > t.size() - pos) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "OpusTags comment %d at offset %d: length %d exceeds remaining %d", i,
+          pos, len, t.size() - pos));
+    }
+    r.comments_.emplace_back(AsString(t.subspan(pos, len)));
+    pos += len;
+  }
   return r;
 }
 
 OggOpusWriter::OggOpusWriter(uint32_t serial, const OpusHead& head,
-                             std::string vendor)
+                             std::string vendor,
+                             const std::vector<std::string>& comments)
     : serial_(serial) {
   WritePages(SerializeOpusHead(head), 0, kOggBos);
   std::vector<uint8_t> tags = {'O', 'p', 'u', 's', 'T', 'a', 'g', 's'};
   AppendLE(tags, vendor.size(), 4);
   tags.insert(tags.end(), vendor.begin(), vendor.end());
-  AppendLE(tags, 0, 4);  // no user comments
+  AppendLE(tags, comments.size(), 4);
+  for (const std::string& c : comments) {
+    AppendLE(tags, c.size(), 4);
+    tags.insert(tags.end(), c.begin(), c.end());
+  }
   WritePages(tags, 0, 0);
 }
 

@@ -80,12 +80,16 @@ class OggReader {
   bool have_partial_ = false;
 };
 
-// Reads OpusHead and OpusTags, then yields audio packets.
+// Reads OpusHead and OpusTags (vendor and user comments, RFC 7845 section
+// 5.2; a comment list that overruns the packet is an error naming its
+// offset), then yields audio packets.
 class OggOpusReader {
  public:
   static absl::StatusOr<OggOpusReader> Open(ByteSpan file);
   const OpusHead& head() const { return head_; }
   const std::string& vendor() const { return vendor_; }
+  // "NAME=value" strings, in file order.
+  const std::vector<std::string>& comments() const { return comments_; }
   absl::StatusOr<std::optional<OggPacket>> NextPacket() {
     return reader_.NextPacket();
   }
@@ -95,12 +99,15 @@ class OggOpusReader {
   OggReader reader_;
   OpusHead head_;
   std::string vendor_;
+  std::vector<std::string> comments_;
 };
 
 class OggOpusWriter {
  public:
+  // `comments` ("NAME=value") go into OpusTags after the vendor string.
   OggOpusWriter(uint32_t serial, const OpusHead& head,
-                std::string vendor = "simrtc");
+                std::string vendor = "simrtc",
+                const std::vector<std::string>& comments = {});
 
   // `samples` at 48 kHz, whatever the input sample rate.
   void WritePacket(ByteSpan packet, uint32_t samples);

@@ -1,5 +1,9 @@
 #include "core/media/ogg.h"
 
+#include <string>
+#include <vector>
+
+#include "core/media/le_io.h"
 #include "gtest/gtest.h"
 
 namespace simrtc::media {
@@ -72,6 +76,35 @@ TEST(OggTest, CorruptionIsReported) {
   EXPECT_FALSE(OggOpusReader::Open(junk).ok());
   const uint8_t short_head[] = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1};
   EXPECT_FALSE(ParseOpusHead(short_head).ok());
+}
+
+TEST(OggTest, OpusTagsCommentsRoundTripAndOverrunIsReported) {
+  OpusHead head;
+  head.channels = 1;
+  OggOpusWriter w(7, head, "vendor-x", {"ENCODER=test", "TITLE="});
+  w.WritePacket(std::vector<uint8_t>(3, 1), 960);
+  w.Close();
+  auto r = OggOpusReader::Open(w.bytes());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->vendor(), "vendor-x");
+  EXPECT_EQ(r->comments(),
+            (std::vector<std::string>{"ENCODER=test", "TITLE="}));
+
+  // Claim three comments where there are two, and re-seal the page's CRC.
+  std::vector<uint8_t> b = w.bytes();
+  const size_t page = 27 + 1 + 19;  // after the OpusHead page
+  const size_t body = page + 27 + 1;
+  const size_t count_at = body + 8 + 4 + 8;  // "OpusTags", len, vendor
+  ASSERT_EQ(LoadLE32(&b[count_at]), 2u);
+  StoreLE32(&b[count_at], 3);
+  const size_t page_size = 27 + 1 + b[page + 27];
+  StoreLE32(&b[page + 22], 0);
+  StoreLE32(&b[page + 22], OggCrc32(ByteSpan(b).subspan(page, page_size)));
+  auto bad = OggOpusReader::Open(b);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("comment 2 length at offset"),
+            std::string::npos)
+      << bad.status();
 }
 
 }  // namespace

@@ -57,7 +57,40 @@ void SampleBuilder::Insert(uint16_t seq, uint32_t timestamp, bool marker,
     newest_timestamp_ = timestamp;
   }
   buffer_.emplace(ext, std::move(e));
-  while (!buffer_.empty() && TooLate()) GiveUpOldest();
+  // A complete sample at the oldest position is not given up: the next Pop
+  // hands it out. Otherwise a loss that makes the newest packet jump past
+  // the limit would discard the frame right behind the gap it just gave
+  // up. The exemption ends at twice the limit, so a caller that never pops
+  // still has a bounded buffer.
+  while (!buffer_.empty() && TooLate() &&
+         !(newest_ - *next_ < 2 * int64_t{max_late_} && ReleasableAtNext())) {
+    GiveUpOldest();
+  }
+}
+
+std::optional<SampleBuilder::Span> SampleBuilder::ReleasableAtNext() const {
+  if (!next_) return std::nullopt;
+  auto first = buffer_.find(*next_);
+  if (first == buffer_.end() || first->second.padding || !first->second.head) {
+    return std::nullopt;
+  }
+  const uint32_t ts = first->second.timestamp;
+  int64_t end = *next_;
+  for (auto it = first;; ++end) {
+    if (it == buffer_.end() || it->first != end) return std::nullopt;
+    if (it->second.timestamp != ts || it->second.padding) {
+      --end;  // the sample ended without a tail
+      break;
+    }
+    if (it->second.tail) break;
+    ++it;
+  }
+  for (auto it = buffer_.upper_bound(end); it != buffer_.end(); ++it) {
+    if (!it->second.padding && it->second.timestamp != ts) {
+      return Span{end, it->second.timestamp};
+    }
+  }
+  return std::nullopt;
 }
 
 bool SampleBuilder::TooLate() const {
@@ -130,25 +163,11 @@ std::optional<std::pair<Sample, uint32_t>> SampleBuilder::PopWithTimestamp() {
       released_any_ = true;
       continue;
     }
+    std::optional<Span> span = ReleasableAtNext();
+    if (!span) return std::nullopt;
     const uint32_t ts = first->second.timestamp;
-    int64_t end = *next_;
-    for (auto it = first;; ++end) {
-      if (it == buffer_.end() || it->first != end) return std::nullopt;
-      if (it->second.timestamp != ts || it->second.padding) {
-        --end;  // the sample ended without a tail
-        break;
-      }
-      if (it->second.tail) break;
-      ++it;
-    }
-    std::optional<uint32_t> next_ts;
-    for (auto it = buffer_.upper_bound(end); it != buffer_.end(); ++it) {
-      if (!it->second.padding && it->second.timestamp != ts) {
-        next_ts = it->second.timestamp;
-        break;
-      }
-    }
-    if (!next_ts) return std::nullopt;
+    const int64_t end = span->end;
+    const uint32_t next_ts = span->next_timestamp;
 
     Sample s;
     s.packet_timestamp = ts;
@@ -171,7 +190,7 @@ std::optional<std::pair<Sample, uint32_t>> SampleBuilder::PopWithTimestamp() {
       continue;
     }
     // Reordered timestamps (B-frames) would give a negative distance.
-    int64_t delta = std::max<int32_t>(static_cast<int32_t>(*next_ts - ts), 0);
+    int64_t delta = std::max<int32_t>(static_cast<int32_t>(next_ts - ts), 0);
     s.duration = TimeDelta::Micros(delta * 1'000'000 / clock_rate_);
     s.prev_dropped_packets = Saturate16(pending_dropped_);
     s.prev_padding_packets = Saturate16(pending_padding_);

@@ -16,7 +16,9 @@
 //    position is given up: its packet (or the gap, if lost) is counted as
 //    dropped, together with any gap between it and the next buffered frame
 //    head. Fragments whose head was given up are dropped too, and so are
-//    samples the depacketizer rejects.
+//    samples the depacketizer rejects. A complete, releasable sample at
+//    the oldest position is not given up (the next Pop releases it) until
+//    the newest packet is 2 * max_late past it.
 //  * Packets with an empty payload (padding only) are skipped and counted.
 //  * Each Sample reports the drops and padding packets skipped since the
 //    previous sample.
@@ -74,6 +76,15 @@ class SampleBuilder {
     bool padding = false;
     std::vector<uint8_t> payload;
   };
+
+  // A sample that can be released now: it starts at next_ with a head,
+  // every packet up to its end is buffered, and a later packet with another
+  // timestamp (which gives its duration) is buffered too.
+  struct Span {
+    int64_t end = 0;  // position of its last packet
+    uint32_t next_timestamp = 0;
+  };
+  std::optional<Span> ReleasableAtNext() const;
 
   void Insert(uint16_t seq, uint32_t timestamp, bool marker, ByteSpan payload);
   bool TooLate() const;

@@ -75,6 +75,34 @@ TEST(SampleBuilderTest, LostPacketDroppedAfterMaxLate) {
   EXPECT_EQ(s2->prev_dropped_packets, 0);
 }
 
+TEST(SampleBuilderTest, CompleteFrameBehindGivenUpGapIsNotDropped) {
+  auto sb = MakeVp8(4);
+  sb.Push(Vp8Packet(0, 100, true, true, 1));
+  // 1 (frame 200, one packet) is lost.
+  sb.Push(Vp8Packet(2, 300, true, false, 2));
+  sb.Push(Vp8Packet(3, 300, false, true, 3));
+  auto a = sb.Pop();
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->packet_timestamp, 100u);
+  EXPECT_FALSE(sb.Pop().has_value());  // waiting for 1
+  sb.Push(Vp8Packet(4, 400, true, true, 4));
+  // 5 is lost too, so the newest jumps from 4 to 6: 6 - 1 >= 4 gives up
+  // the gap at 1, and 6 - 2 >= 4 would give up frame 300 as well, which
+  // is complete and must come out instead.
+  sb.Push(Vp8Packet(6, 600, true, true, 6));
+  auto b = sb.Pop();
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->packet_timestamp, 300u);
+  EXPECT_EQ(b->data, (std::vector<uint8_t>{2, 3}));
+  EXPECT_EQ(b->prev_dropped_packets, 1);
+  auto c = sb.Pop();
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->packet_timestamp, 400u);
+  EXPECT_EQ(c->prev_dropped_packets, 0);
+  EXPECT_FALSE(sb.Pop().has_value());
+  EXPECT_EQ(sb.total_dropped_packets(), 1u);
+}
+
 TEST(SampleBuilderTest, MaxLateTime) {
   auto sb = MakeVp8(1000);
   sb.SetMaxLateTime(TimeDelta::Millis(100));  // 9000 RTP ticks
