@@ -14,6 +14,7 @@
 #include "sim/nodes/ice_agent_node.h"
 #include "sim/nodes/nat_discovery_client.h"
 #include "sim/nodes/nat_discovery_server.h"
+#include "sim/nodes/peer_node.h"
 #include "sim/nodes/ping_client.h"
 #include "sim/nodes/stun_client.h"
 #include "sim/nodes/stun_server.h"
@@ -94,6 +95,95 @@ absl::StatusOr<std::unique_ptr<Node>> CreateIceAgent(
   }
   SIMRTC_RETURN_IF_ERROR(probe.Validate());
   return std::make_unique<IceAgentNode>(std::move(c), std::move(rng));
+}
+
+// Simulated peers share one RSA certificate: generating RSA keys is slow,
+// and RSA's fixed-length signatures keep packet sizes (so traces)
+// independent of BoringSSL's entropy. Each peer still checks the other's
+// fingerprint.
+absl::StatusOr<dtls::Certificate> SimulationCertificate() {
+  static const absl::StatusOr<dtls::Certificate>* cert = [] {
+    dtls::CertificateOptions o;
+    o.key_type = dtls::KeyType::kRsa2048;
+    o.common_name = "simrtc-sim";
+    return new absl::StatusOr<dtls::Certificate>(
+        dtls::Certificate::Generate(o));
+  }();
+  return *cert;
+}
+
+absl::StatusOr<std::unique_ptr<Node>> CreatePeer(const scenarios::Peer& p,
+                                                 const vnet::Network& network,
+                                                 vnet::HostId host, Rng rng) {
+  PeerNodeConfig c;
+  c.peer = p.peer();
+  c.offerer = p.offerer();
+  c.addresses = network.HostAddresses(host);
+  if (p.has_port()) c.port = static_cast<uint16_t>(p.port());
+  for (const std::string& s : p.stun_server()) {
+    SIMRTC_ASSIGN_OR_RETURN(SocketAddress a, ResolveEndpoint(network, s));
+    c.pc.ice_servers.push_back({{"stun:" + a.ToString()}, "", ""});
+  }
+  for (const scenarios::TurnServerRef& t : p.turn_server()) {
+    SIMRTC_ASSIGN_OR_RETURN(SocketAddress a,
+                            ResolveEndpoint(network, t.server()));
+    c.pc.ice_servers.push_back({{"turn:" + a.ToString() + "?transport=udp"},
+                                t.username(),
+                                t.password()});
+  }
+  if (p.ice_transport_policy() == "relay") {
+    c.pc.ice_transport_policy = peer::IceTransportPolicy::kRelay;
+  }
+  SIMRTC_ASSIGN_OR_RETURN(c.pc.certificate, SimulationCertificate());
+  if (p.has_signaling_delay()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.signaling_delay, Duration(p.signaling_delay()));
+  }
+  if (p.has_trickle()) c.trickle = p.trickle();
+  if (p.has_disconnected_timeout()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.pc.ice.disconnected_timeout,
+                            Duration(p.disconnected_timeout()));
+  }
+  if (p.has_failed_timeout()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.pc.ice.failed_timeout,
+                            Duration(p.failed_timeout()));
+  }
+  if (p.has_restart_ice_at()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.restart_ice_at, Duration(p.restart_ice_at()));
+  }
+  if (p.has_close_at()) {
+    SIMRTC_ASSIGN_OR_RETURN(c.close_at, Duration(p.close_at()));
+  }
+  for (const std::string& t : p.transceiver()) {
+    c.transceivers.push_back(t == "video" ? peer::MediaKind::kVideo
+                                          : peer::MediaKind::kAudio);
+  }
+  for (const scenarios::DataChannelWorkload& d : p.channel()) {
+    ChannelWorkload w;
+    w.label = d.label();
+    w.bulk = d.mode() == "bulk";
+    w.init.ordered = !d.unordered();
+    if (d.has_max_retransmits()) {
+      w.init.max_retransmits = static_cast<uint16_t>(d.max_retransmits());
+    }
+    if (d.has_max_packet_life_time_ms()) {
+      w.init.max_packet_life_time_ms =
+          static_cast<uint16_t>(d.max_packet_life_time_ms());
+    }
+    if (d.has_bytes()) w.bytes = d.bytes();
+    w.message_size =
+        d.has_message_size() ? d.message_size() : (w.bulk ? 16384 : 1024);
+    if (d.has_messages()) w.messages = d.messages();
+    if (d.has_interval()) {
+      SIMRTC_ASSIGN_OR_RETURN(w.interval, Duration(d.interval()));
+    }
+    if (d.has_start_at()) {
+      SIMRTC_ASSIGN_OR_RETURN(w.start_at, Duration(d.start_at()));
+    }
+    if (d.has_count()) w.count = d.count();
+    c.channels.push_back(std::move(w));
+  }
+  if (absl::Status s = c.pc.Validate(); !s.ok()) return s;
+  return std::make_unique<PeerNode>(std::move(c), std::move(rng));
 }
 
 absl::StatusOr<std::unique_ptr<Node>> CreateTurnServer(
@@ -332,6 +422,8 @@ absl::StatusOr<std::unique_ptr<Node>> CreateNode(const NodeSpec& spec,
     }
     case scenarios::Node::kIceAgent:
       return CreateIceAgent(n.ice_agent(), network, host, std::move(rng));
+    case scenarios::Node::kPeer:
+      return CreatePeer(n.peer(), network, host, std::move(rng));
     case scenarios::Node::kTurnServer:
       return CreateTurnServer(n.turn_server(), network, host, std::move(rng));
     case scenarios::Node::KIND_NOT_SET:

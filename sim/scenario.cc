@@ -34,14 +34,15 @@ const std::set<std::string>& EndpointFields() {
 }
 const std::set<std::string>& TextFields() {
   static const auto* fields = new std::set<std::string>{
-      "software", "peer", "realm", "nomination", "restart_on"};
+      "software",   "peer",       "realm",
+      "nomination", "restart_on", "ice_transport_policy"};
   return *fields;
 }
 const std::map<std::string, std::string>& RequiredFields() {
   static const auto* fields = new std::map<std::string, std::string>{
       {"ping", "target"},        {"bulk_sender", "target"},
       {"stun_client", "server"}, {"nat_discovery_client", "server"},
-      {"ice_agent", "peer"},
+      {"ice_agent", "peer"},     {"peer", "peer"},
   };
   return *fields;
 }
@@ -315,6 +316,7 @@ class Scenario::Validator {
     }
     for (int i = 0; i < p.node_size(); ++i) {
       SIMRTC_RETURN_IF_ERROR(CheckIcePeer(root.Child("node", i)));
+      SIMRTC_RETURN_IF_ERROR(CheckPeer(root.Child("node", i)));
     }
     for (int i = 0; i < p.timeline_size(); ++i) {
       SIMRTC_RETURN_IF_ERROR(CheckStep(root.Child("timeline", i)));
@@ -727,6 +729,100 @@ class Scenario::Validator {
     if (ice.has_restart_on() && ice.restart_on() != "never" &&
         ice.restart_on() != "disconnected" && ice.restart_on() != "failed") {
       return a.Error("restart_on", "use never, disconnected or failed");
+    }
+    return absl::OkStatus();
+  }
+
+  // After every node is known: a peer's partner must be another peer and
+  // exactly one of the two offers; repeated fields are checked here.
+  absl::Status CheckPeer(Ctx c) {
+    const auto& n = static_cast<const scenarios::Node&>(*c.msg);
+    if (!n.has_peer()) return absl::OkStatus();
+    c.object = absl::StrFormat("node \"%s\"", n.name());
+    const Ctx a = c.Child("peer");
+    const scenarios::Peer& pc = n.peer();
+    const scenarios::Node* other = nullptr;
+    for (const scenarios::Node& o : s_.proto_->node()) {
+      if (o.name() == pc.peer()) other = &o;
+    }
+    if (other == nullptr) {
+      return a.Error("peer", absl::StrFormat("unknown node \"%s\"", pc.peer()));
+    }
+    if (!other->has_peer() || other->name() == n.name()) {
+      return a.Error(
+          "peer",
+          absl::StrFormat("node \"%s\" is not another peer node", pc.peer()));
+    }
+    if (other->peer().offerer() == pc.offerer()) {
+      return a.Error("offerer",
+                     absl::StrFormat("exactly one of \"%s\" and \"%s\" must "
+                                     "set offerer: true",
+                                     n.name(), pc.peer()));
+    }
+    for (int i = 0; i < pc.stun_server_size(); ++i) {
+      SIMRTC_RETURN_IF_ERROR(
+          CheckEndpointName(a, "stun_server", pc.stun_server(i), i));
+    }
+    for (int i = 0; i < pc.turn_server_size(); ++i) {
+      const Ctx t = a.Child("turn_server", i);
+      if (!pc.turn_server(i).has_server()) {
+        return t.Error("server", "required: the TURN server's endpoint");
+      }
+      SIMRTC_RETURN_IF_ERROR(
+          CheckEndpointName(t, "server", pc.turn_server(i).server()));
+    }
+    if (pc.has_ice_transport_policy() && pc.ice_transport_policy() != "all" &&
+        pc.ice_transport_policy() != "relay") {
+      return a.Error("ice_transport_policy", "use all or relay");
+    }
+    for (int i = 0; i < pc.transceiver_size(); ++i) {
+      if (pc.transceiver(i) != "audio" && pc.transceiver(i) != "video") {
+        return a.Error("transceiver", i, "use audio or video");
+      }
+    }
+    if (!pc.offerer() && (pc.channel_size() > 0 || pc.transceiver_size() > 0 ||
+                          pc.has_restart_ice_at())) {
+      return a.Error(pc.channel_size() > 0 ? "channel" : "transceiver",
+                     "only the offerer opens channels, adds transceivers "
+                     "and restarts ICE");
+    }
+    std::set<std::string> labels;
+    for (int i = 0; i < pc.channel_size(); ++i) {
+      const Ctx w = a.Child("channel", i);
+      const scenarios::DataChannelWorkload& d = pc.channel(i);
+      if (d.label().empty()) return w.Error("label", "required");
+      if (!labels.insert(d.label()).second) {
+        return w.Error("label",
+                       absl::StrFormat("duplicate label \"%s\"", d.label()));
+      }
+      if (d.has_mode() && d.mode() != "echo" && d.mode() != "bulk") {
+        return w.Error("mode", "use echo or bulk");
+      }
+      if (d.has_max_retransmits() && d.has_max_packet_life_time_ms()) {
+        return w.Error("max_packet_life_time_ms",
+                       "max_retransmits and max_packet_life_time_ms are "
+                       "mutually exclusive");
+      }
+      for (const auto& [field, value] :
+           {std::pair<std::string, int64_t>{"bytes", d.bytes()},
+            {"message_size", d.message_size()},
+            {"messages", d.messages()},
+            {"count", d.count()},
+            {"max_retransmits", d.max_retransmits()},
+            {"max_packet_life_time_ms", d.max_packet_life_time_ms()}}) {
+        if (value < 0) return w.Error(field, "must not be negative");
+      }
+      if (d.has_message_size() &&
+          (d.message_size() < 16 || d.message_size() > 262144)) {
+        return w.Error("message_size", "must be 16..262144");
+      }
+      for (const char* field : {"interval", "start_at"}) {
+        const pb::FieldDescriptor* fd = w.Field(field);
+        if (!w.msg->GetReflection()->HasField(*w.msg, fd)) continue;
+        absl::StatusOr<TimeDelta> t =
+            ParseDuration(w.msg->GetReflection()->GetString(*w.msg, fd));
+        if (!t.ok()) return w.Error(field, ToStd(t.status().message()));
+      }
     }
     return absl::OkStatus();
   }

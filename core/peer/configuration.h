@@ -68,6 +68,10 @@ struct Configuration {
   size_t max_message_size = 262144;
   // Largest datagram DTLS emits.
   size_t dtls_mtu = 1200;
+  // First handshake retransmission (doubling after). BoringSSL's default of
+  // 1 s makes one lost flight cost a second of setup; libwebrtc starts
+  // lower too.
+  TimeDelta dtls_initial_retransmit_timeout = TimeDelta::Millis(200);
   // Every data channel starts detached (raw read/write use).
   bool detach_data_channels = false;
 

@@ -158,7 +158,8 @@ std::string BuildSdp(const DescriptionModel& model) {
   for (size_t i = 0; i < model.sections.size(); ++i) {
     const MediaSection& sec = model.sections[i];
     sdp::MediaDescription m;
-    m.port = sec.rejected ? 0 : 9;
+    // RFC 8843 section 7.2.1: a bundle-only section offers port 0.
+    m.port = sec.rejected || sec.bundle_only ? 0 : 9;
     m.connections.push_back(sdp::ConnectionData{});
     switch (sec.kind) {
       case MediaKind::kAudio:
@@ -299,11 +300,14 @@ absl::StatusOr<DescriptionModel> ParseDescription(std::string_view text,
     if (sec.kind == MediaKind::kAudio || sec.kind == MediaKind::kVideo) {
       sec.direction = sdp::EffectiveDirection(s, m);
       absl::StatusOr<std::vector<sdp::Codec>> codecs = sdp::GetCodecs(m);
-      if (!codecs.ok()) {
+      if (codecs.ok()) {
+        sec.codecs = *std::move(codecs);
+      } else if (!sec.rejected) {
+        // A rejected section's format list is a placeholder (BuildSdp
+        // writes payload types without a=rtpmap): nothing to validate.
         return SdpError(absl::StrFormat("%s: %s", Where(i, mid),
                                         codecs.status().message()));
       }
-      sec.codecs = *std::move(codecs);
       if (!sec.rejected && !m.attributes.Has("rtcp-mux")) {
         return SdpError(absl::StrFormat(
             "%s: a=rtcp-mux is required (rtcp_mux_policy require)",

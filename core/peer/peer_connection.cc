@@ -253,9 +253,12 @@ void PeerConnection::MaybeStartDtls(Timestamp now) {
                       ice_state_ == ice::ConnectionState::kCompleted;
   if (!ice_up) return;
   dtls_started_ = true;
+  // A server that already got the ClientHello is running.
+  if (dtls_->state() != dtls::State::kNew) return;
   if (absl::Status s = dtls_->Start(now); !s.ok()) {
     SIMRTC_LOG(logger_, kWarning) << "DTLS start: " << s;
     dtls_failed_ = true;
+    transport_error_ = s;
   }
 }
 
@@ -268,8 +271,22 @@ bool PeerConnection::PumpDtls(Timestamp now) {
     dtls_->HandleDatagram(now, ByteSpan(p));
     moved = true;
   }
+  // Flights produced before ICE selected a pair (the server answering a
+  // ClientHello that raced ahead of its own nomination) wait for it rather
+  // than cost a retransmission timeout.
+  while (!unsent_dtls_.empty() && ice_->selected_pair().has_value()) {
+    (void)ice_->Send(now, unsent_dtls_.front());
+    unsent_dtls_.pop_front();
+    moved = true;
+  }
   while (std::optional<Transmit> t = dtls_->PollTransmit()) {
     moved = true;
+    if (!ice_->selected_pair().has_value()) {
+      if (unsent_dtls_.size() < kMaxEarlyDtls) {
+        unsent_dtls_.push_back(std::move(t->payload));
+      }
+      continue;
+    }
     if (absl::Status s = ice_->Send(now, t->payload); !s.ok()) {
       SIMRTC_LOG(logger_, kDebug) << "DTLS datagram not sent: " << s;
     }
@@ -288,6 +305,7 @@ bool PeerConnection::PumpDtls(Timestamp now) {
     } else if (auto* err = std::get_if<dtls::Error>(&*e)) {
       SIMRTC_LOG(logger_, kWarning) << "DTLS failed: " << err->status;
       dtls_failed_ = true;
+      transport_error_ = err->status;
     } else if (std::holds_alternative<dtls::Closed>(*e)) {
       // The peer closed: the data channels end with the SCTP association.
       dc_->Abort(now);

@@ -193,6 +193,8 @@ class PeerConnection {
   datachannel::DataChannelManager& data_channels() { return *dc_; }
 
   StatsReport GetStats(Timestamp now) const;
+  // Why the secure transport failed (DTLS), if it did.
+  const absl::Status& transport_error() const { return transport_error_; }
 
  private:
   struct Described {
@@ -272,6 +274,7 @@ class PeerConnection {
   bool dtls_started_ = false;
   bool sctp_started_ = false;
   std::deque<std::vector<uint8_t>> early_dtls_;  // before the endpoint
+  std::deque<std::vector<uint8_t>> unsent_dtls_;  // before a selected pair
   uint16_t remote_sctp_port_ = 5000;
   size_t remote_max_message_size_ = 65536;
 
@@ -279,6 +282,7 @@ class PeerConnection {
   ice::ConnectionState ice_state_ = ice::ConnectionState::kNew;
   PeerConnectionState state_ = PeerConnectionState::kNew;
   bool dtls_failed_ = false;
+  absl::Status transport_error_;
   bool closed_ = false;
   uint64_t data_channels_opened_ = 0;
   uint64_t data_channels_closed_ = 0;

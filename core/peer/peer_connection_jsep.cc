@@ -243,7 +243,12 @@ absl::Status PeerConnection::SetLocalDescription(Timestamp now,
       Transition(signaling_, DescriptionSide::kLocal, d.type);
   if (!next.ok()) return next.status();
   if (d.type == SdpType::kRollback) {
-    RollbackLocal(now);
+    // Rolls back whichever offer is pending (RFC 8829 section 5.7).
+    if (signaling_ == SignalingState::kHaveRemoteOffer) {
+      if (absl::Status s = RollbackRemote(now); !s.ok()) return s;
+    } else {
+      RollbackLocal(now);
+    }
     SetSignaling(*next);
     return absl::OkStatus();
   }
@@ -356,7 +361,11 @@ absl::Status PeerConnection::SetRemoteDescription(Timestamp now,
       Transition(signaling_, DescriptionSide::kRemote, d.type);
   if (!next.ok()) return next.status();
   if (d.type == SdpType::kRollback) {
-    if (absl::Status s = RollbackRemote(now); !s.ok()) return s;
+    if (signaling_ == SignalingState::kHaveLocalOffer) {
+      RollbackLocal(now);
+    } else if (absl::Status s = RollbackRemote(now); !s.ok()) {
+      return s;
+    }
     SetSignaling(*next);
     Pump(now);
     return absl::OkStatus();
@@ -623,6 +632,7 @@ absl::Status PeerConnection::StartSecureTransport(Timestamp now) {
   c.certificate = certificate_;
   c.remote_fingerprints = remote_fingerprints_;
   c.mtu = config_.dtls_mtu;
+  c.initial_retransmit_timeout = config_.dtls_initial_retransmit_timeout;
   absl::StatusOr<std::unique_ptr<dtls::Endpoint>> endpoint =
       dtls::Endpoint::Create(std::move(c));
   if (!endpoint.ok()) return endpoint.status();

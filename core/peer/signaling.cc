@@ -93,10 +93,14 @@ absl::StatusOr<SignalingState> Transition(SignalingState state,
       return refuse(local ? "no remote offer to answer"
                           : "no local offer to answer");
     case SdpType::kRollback:
-      if (local && (state == S::kHaveLocalOffer)) return S::kStable;
-      if (!local && (state == S::kHaveRemoteOffer)) return S::kStable;
-      return refuse(local ? "no local offer to roll back"
-                          : "no remote offer to roll back");
+      // Either call cancels the pending offer, local or remote (RFC 8829
+      // section 5.7); W3C refuses to roll back provisional answers.
+      if (state == S::kHaveLocalOffer || state == S::kHaveRemoteOffer) {
+        return S::kStable;
+      }
+      return refuse(state == S::kStable
+                        ? "no offer to roll back"
+                        : "a provisional answer cannot be rolled back");
   }
   return refuse("unknown type");
 }
