@@ -69,7 +69,11 @@ INSTANTIATE_TEST_SUITE_P(
                       // consent jitter all come from the seed.
                       "scenarios/ice_matrix_turn.textproto",
                       "scenarios/ice_loss_20.textproto",
-                      "scenarios/ice_binding_expiry_restart.textproto"));
+                      "scenarios/ice_binding_expiry_restart.textproto",
+                      // PeerConnections: DTLS (RSA, fixed-size flights),
+                      // SCTP on the virtual clock, restarts.
+                      "scenarios/peer_ice_restart_transfer.textproto",
+                      "scenarios/peer_matrix_turn.textproto"));
 
 TEST(DeterminismTest, DifferentSeedsDifferWhereRandomnessIsUsed) {
   // Loss and jitter draw from the seed: traces and results change.

@@ -213,7 +213,11 @@ absl::Status Association::Init() {
   // NoPacketExceedsTheConfiguredMtu holds usrsctp to it.
   struct sctp_paddrparams params {};
   params.spp_assoc_id = SCTP_FUTURE_ASSOC;
-  params.spp_flags = SPP_PMTUD_DISABLE;
+  // No SCTP heartbeats: under WebRTC, ICE consent freshness (RFC 7675)
+  // already proves the path every few seconds, and usrsctp jitters the
+  // heartbeat interval with system randomness that no injected Rng reaches,
+  // which would make simulations irreproducible.
+  params.spp_flags = SPP_PMTUD_DISABLE | SPP_HB_DISABLE;
   params.spp_pathmtu = UsrsctpPathMtu(config_.mtu);
   SIMRTC_RETURN_IF_ERROR(SetOption(sock_, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS,
                                    params, "SCTP_PEER_ADDR_PARAMS"));
