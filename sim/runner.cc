@@ -413,6 +413,31 @@ ExpectationResult ScenarioRun::Evaluate(
                (!e.max.has_value() || *value <= *e.max);
     return r;
   }
+  if (!e.sequence.empty()) {
+    r.check =
+        absl::StrFormat("sequence \"%s\"", absl::StrJoin(e.sequence, ","));
+    r.bound = "in this order";
+    std::map<std::string, Timestamp> states;
+    if (const std::optional<NodeId> id = sim_->FindNode(e.name)) {
+      states = sim_->node(*id).Report().states;
+    }
+    std::vector<std::string> seen;
+    r.passed = true;
+    std::optional<Timestamp> previous;
+    for (const std::string& state : e.sequence) {
+      auto it = states.find(state);
+      if (it == states.end()) {
+        seen.push_back(absl::StrCat(state, " never"));
+        r.passed = false;
+        continue;
+      }
+      seen.push_back(absl::StrCat(state, "@", it->second.ToString()));
+      if (previous.has_value() && it->second < *previous) r.passed = false;
+      previous = it->second;
+    }
+    r.measured = absl::StrJoin(seen, " ");
+    return r;
+  }
   if (!e.detail.empty()) {
     r.check = absl::StrFormat("detail \"%s\"", e.detail);
     r.bound = absl::StrFormat("\"%s\"", e.equals);

@@ -6,11 +6,14 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "core/base/absl_compat.h"
 #include "core/base/status_macros.h"
@@ -988,14 +991,34 @@ class Scenario::Validator {
       case scenarios::Expectation::SUBJECT_NOT_SET:
         return c.Error("", "no subject (node, router or host)");
     }
-    if (e.has_metric() + e.has_state() + e.has_detail() != 1) {
-      return c.Error("", "set exactly one of metric, state or detail");
+    if (e.has_metric() + e.has_state() + e.has_detail() + e.has_sequence() !=
+        1) {
+      return c.Error("",
+                     "set exactly one of metric, state, detail or sequence");
     }
     if (e.has_equals() != e.has_detail()) {
       return c.Error(e.has_equals() ? "equals" : "detail",
                      "detail and equals go together");
     }
-    if (e.has_detail()) {
+    if (e.has_sequence()) {
+      if (x.subject != Expectation::Subject::kNode) {
+        return c.Error("sequence", "states are reached by nodes only");
+      }
+      for (absl::string_view part : absl::StrSplit(e.sequence(), ',')) {
+        std::string state(absl::StripAsciiWhitespace(part));
+        if (state.empty()) {
+          return c.Error("sequence", "empty state name in the list");
+        }
+        x.sequence.push_back(std::move(state));
+      }
+      if (x.sequence.size() < 2) {
+        return c.Error("sequence", "list at least two states (or use state)");
+      }
+      if (e.has_min() || e.has_max() || e.has_at() || e.has_by() ||
+          e.has_never()) {
+        return c.Error("sequence", "a sequence is checked over the whole run");
+      }
+    } else if (e.has_detail()) {
       if (x.subject != Expectation::Subject::kNode) {
         return c.Error("detail", "details are reported by nodes only");
       }

@@ -83,6 +83,8 @@ struct Expectation {
   // Detail check: report().details[detail] == equals at the end.
   std::string detail;
   std::string equals;
+  // Sequence check: states first reached in this order.
+  std::vector<std::string> sequence;
   std::string description;
   std::string location;
 };

@@ -202,7 +202,7 @@ TEST(ScenarioTest, SemanticErrors) {
       {"min: 10 max: 11", "min: 12 max: 11",
        "expect[0].max: max 11 is below min 12"},
       {"state: \"done\" by", "metric: \"x\" state: \"done\" by",
-       "expect[1]: set exactly one of metric, state or detail"},
+       "expect[1]: set exactly one of metric, state, detail or sequence"},
   };
   for (const Case& c : cases) {
     EXPECT_THAT(ErrorOf(Mutate(c.from, c.to)), HasSubstr(c.want)) << c.from;

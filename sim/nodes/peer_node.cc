@@ -75,13 +75,13 @@ void PeerNode::Start(Timestamp now) {
 }
 
 void PeerNode::OpenWorkloads(Timestamp now) {
-  for (const ChannelWorkload& w : config_.channels) {
+  workload_opened_.resize(config_.channels.size(), false);
+  for (size_t k = 0; k < config_.channels.size(); ++k) {
+    const ChannelWorkload& w = config_.channels[k];
     const bool due =
         !w.start_at.has_value() || started_at_ + *w.start_at <= now;
-    if (!due) continue;
-    bool exists = false;
-    for (const Flow& f : flows_) exists |= f.spec.label == w.label;
-    if (exists) continue;
+    if (!due || workload_opened_[k]) continue;
+    workload_opened_[k] = true;
     for (int i = 0; i < std::max(1, w.count); ++i) {
       Flow f;
       f.spec = w;
@@ -150,14 +150,10 @@ std::optional<Timestamp> PeerNode::NextTimeout() const {
     if (f.next_echo.has_value()) fold(*f.next_echo);
   }
   if (config_.offerer) {
-    for (const ChannelWorkload& w : config_.channels) {
-      if (!w.start_at.has_value()) continue;
-      bool exists = false;
-      for (const Flow& f : flows_) {
-        exists |= f.spec.label == w.label ||
-                  f.spec.label.rfind(w.label + "-", 0) == 0;
-      }
-      if (!exists) fold(started_at_ + *w.start_at);
+    for (size_t k = 0; k < config_.channels.size(); ++k) {
+      const ChannelWorkload& w = config_.channels[k];
+      const bool opened = k < workload_opened_.size() && workload_opened_[k];
+      if (w.start_at.has_value() && !opened) fold(started_at_ + *w.start_at);
     }
     if (config_.restart_ice_at.has_value() && !restarted_) {
       fold(started_at_ + *config_.restart_ice_at);
@@ -452,7 +448,8 @@ NodeReport PeerNode::Report() const {
   if (!error_.empty()) r.details["error"] = error_;
   if (pc_ == nullptr) return r;
   if (!pc_->transport_error().ok()) {
-    r.details["transport_error"] = std::string(pc_->transport_error().message());
+    r.details["transport_error"] =
+        std::string(pc_->transport_error().message());
   }
   r.details["connection_state"] =
       std::string(peer::PeerConnectionStateName(pc_->connection_state()));
@@ -491,6 +488,8 @@ NodeReport PeerNode::Report() const {
     bulk_received += f.received;
     if (f.spec.bulk && !config_.offerer) {
       any_bulk = true;
+      r.metrics["bulk_bytes_received_" + f.spec.label] =
+          static_cast<double>(f.received);
       if (f.first_at && (!first || *f.first_at < *first)) first = f.first_at;
       if (f.done_at && (!last || *f.done_at > *last)) last = f.done_at;
     }

@@ -119,7 +119,7 @@ class PeerNode : public QueueingNode {
   bool renegotiate_when_stable_ = false;
   bool restarted_ = false;
   bool closed_ = false;
-  bool workloads_opened_ = false;
+  std::vector<bool> workload_opened_;  // per config_.channels entry
   std::vector<Flow> flows_;
   std::optional<Timestamp> first_connected_;
   int negotiations_ = 0;
