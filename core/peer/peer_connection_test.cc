@@ -450,5 +450,51 @@ TEST(PeerConnectionTest, CandidatePoolGathersBeforeTheFirstOffer) {
   EXPECT_EQ(candidate_events(), 2);  // the host candidate, end-of-candidates
 }
 
+TEST(PeerConnectionTest, ProvisionalAnswerThenFinalAnswer) {
+  Pair p;
+  ASSERT_TRUE(p.a().pc->CreateDataChannel(p.now(), "x").ok());
+  auto offer = p.a().pc->CreateOffer(p.now());
+  ASSERT_TRUE(p.a().pc->SetLocalDescription(p.now(), *offer).ok());
+  ASSERT_TRUE(p.b().pc->SetRemoteDescription(p.now(), *offer).ok());
+  auto answer = p.b().pc->CreateAnswer(p.now());
+  ASSERT_TRUE(answer.ok());
+  const SessionDescription pranswer{SdpType::kPrAnswer, answer->sdp};
+  ASSERT_TRUE(p.b().pc->SetLocalDescription(p.now(), pranswer).ok());
+  EXPECT_EQ(p.b().pc->signaling_state(), SignalingState::kHaveLocalPrAnswer);
+  ASSERT_TRUE(p.a().pc->SetRemoteDescription(p.now(), pranswer).ok());
+  EXPECT_EQ(p.a().pc->signaling_state(), SignalingState::kHaveRemotePrAnswer);
+  // The transport starts on the provisional answer already.
+  EXPECT_TRUE(p.RunUntil([&] { return BothConnected(p); }));
+  // A rollback is not allowed once an answer is provisional.
+  EXPECT_THAT(std::string(p.a()
+                              .pc
+                              ->SetRemoteDescription(
+                                  p.now(),
+                                  SessionDescription{SdpType::kRollback, ""})
+                              .message()),
+              HasSubstr("cannot be rolled back"));
+  const SessionDescription final_answer{SdpType::kAnswer, answer->sdp};
+  ASSERT_TRUE(p.b().pc->SetLocalDescription(p.now(), final_answer).ok());
+  ASSERT_TRUE(p.a().pc->SetRemoteDescription(p.now(), final_answer).ok());
+  EXPECT_EQ(p.a().pc->signaling_state(), SignalingState::kStable);
+  EXPECT_EQ(p.b().pc->signaling_state(), SignalingState::kStable);
+  EXPECT_TRUE(p.a().pc->current_remote_description().has_value());
+  EXPECT_TRUE(p.RunUntil([&] { return !p.b().incoming.empty(); }));
+}
+
+TEST(PeerConnectionTest, MaxBundleMarksNonTagSectionsBundleOnly) {
+  PairOptions o;
+  o.a.bundle_policy = BundlePolicy::kMaxBundle;
+  Pair p(o);
+  ASSERT_TRUE(p.a().pc->AddTransceiver(p.now(), MediaKind::kAudio).ok());
+  ASSERT_TRUE(p.a().pc->CreateDataChannel(p.now(), "d").ok());
+  auto offer = p.a().pc->CreateOffer(p.now());
+  ASSERT_TRUE(offer.ok());
+  EXPECT_THAT(offer->sdp, HasSubstr("a=bundle-only"));
+  ASSERT_TRUE(p.Negotiate(p.a(), p.b()).ok());
+  EXPECT_TRUE(p.RunUntil([&] { return BothConnected(p); }));
+  EXPECT_TRUE(p.RunUntil([&] { return !p.b().incoming.empty(); }));
+}
+
 }  // namespace
 }  // namespace simrtc::peer
