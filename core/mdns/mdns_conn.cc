@@ -433,9 +433,15 @@ void MdnsConn::SendDueQueries() {
     q.next_transmission = now_ + q.interval;
     q.interval = q.interval * 2;
   }
-  if (query.questions.empty()) return;
-  for (const IpAddress& local : config_.local_addresses) {
-    QueueMessages(query, local, MdnsGroup(local.family()));
+  // One question per message: browsers' responders (Chromium's among
+  // them) answer only single-question queries for their .local names.
+  for (const Question& q : query.questions) {
+    Message single;
+    single.header = query.header;
+    single.questions.push_back(q);
+    for (const IpAddress& local : config_.local_addresses) {
+      QueueMessages(single, local, MdnsGroup(local.family()));
+    }
   }
 }
 
@@ -550,8 +556,7 @@ void MdnsConn::HandleDatagram(Timestamp now, const Datagram& datagram) {
   }
   // Multicast loopback hands our own packets back; answering our own query
   // or caching our own answer would only add noise.
-  if (datagram.remote.port() == kMdnsPort &&
-      IsOwnAddress(datagram.remote.ip())) {
+  if (IsEcho(datagram)) {
     ++stats_.echoes_ignored;
     return;
   }
@@ -873,12 +878,44 @@ void MdnsConn::QueueMessages(const Message& msg, const IpAddress& local,
   flush();
 }
 
+namespace {
+
+uint64_t Fnv1a(ByteSpan bytes) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (uint8_t b : bytes) h = (h ^ b) * 0x100000001b3ull;
+  return h;
+}
+
+// How long, and how many, sent packets are remembered for echo detection:
+// loopback returns them at once, so a few seconds is plenty.
+constexpr TimeDelta kEchoMemory = TimeDelta::Seconds(5);
+constexpr size_t kMaxRemembered = 256;
+
+}  // namespace
+
+bool MdnsConn::IsEcho(const Datagram& d) const {
+  if (d.remote.port() != kMdnsPort || !IsOwnAddress(d.remote.ip())) {
+    return false;
+  }
+  const uint64_t h = Fnv1a(d.payload);
+  for (const auto& [at, sent] : recently_sent_) {
+    if (sent == h) return true;
+  }
+  return false;
+}
+
 void MdnsConn::Queue(const Message& msg, const IpAddress& local,
                      const SocketAddress& remote) {
   absl::StatusOr<std::vector<uint8_t>> bytes = PackMessage(msg);
   // Everything queued here is built from validated names and addresses, so
   // packing cannot fail; if it ever did, sending nothing is the safe answer.
   if (!bytes.ok()) return;
+  while (!recently_sent_.empty() &&
+         (recently_sent_.size() >= kMaxRemembered ||
+          recently_sent_.front().first + kEchoMemory < now_)) {
+    recently_sent_.pop_front();
+  }
+  recently_sent_.emplace_back(now_, Fnv1a(*bytes));
   Transmit t;
   t.local = SocketAddress(local, kMdnsPort);
   t.remote = remote;

@@ -30,7 +30,12 @@
 //    addressed to one of our own addresses (section 5.5, id echoed); queries
 //    from a port other than 5353 get a legacy unicast reply (section 6.7: id
 //    echoed, question repeated, TTL <= 10, no cache-flush).
-//  * Resolving: Query sends the question(s) at once, retransmits after
+//  * Echoes: a packet from one of our addresses on port 5353 is our own
+//    multicast looped back only if its bytes equal something we sent in
+//    the last few seconds; anything else from that address (another
+//    process on the host) is handled normally.
+//  * Resolving: Query sends the question(s) at once, one question per
+//    message (browsers answer only single-question queries), retransmits after
 //    Config::initial_query_interval, doubling, up to
 //    Config::max_query_transmissions in all, and fails with ResolveFailed
 //    (DeadlineExceeded) at Config::query_timeout. It completes with Resolved
@@ -279,6 +284,11 @@ class MdnsConn {
   size_t cached_records_ = 0;
   std::map<MulticastKey, Timestamp> last_multicast_;
   std::deque<Transmit> transmits_;
+  // Hashes of what we sent lately: a packet from one of our addresses is
+  // our own multicast echo only if it is one of these (another endpoint may
+  // share the address, e.g. two processes on one host).
+  std::deque<std::pair<Timestamp, uint64_t>> recently_sent_;
+  bool IsEcho(const Datagram& d) const;
   std::deque<Event> events_;
 };
 

@@ -650,18 +650,24 @@ TEST(MdnsConnTest, ConcurrentQueriesEachGetOneEvent) {
   EXPECT_NE(FindFailed(lan.events(nb), three), nullptr);
   EXPECT_EQ(lan.events(nb).size(), 4u);
 
-  // The retransmission at 1 s carries every due question once, per
-  // interface.
+  // The retransmission at 1 s carries every due question once (the two
+  // queries for one.local share it), one question per message, on each of
+  // the two interfaces.
   std::vector<SentPacket> at_one_second;
   for (const SentPacket& p : SentBy(lan, nb, false)) {
     if (p.at == Timestamp::Seconds(1)) at_one_second.push_back(p);
   }
-  ASSERT_EQ(at_one_second.size(), 2u);
-  Message batched = Parse(at_one_second[0].transmit);
-  ASSERT_EQ(batched.questions.size(), 3u);
-  EXPECT_EQ(batched.questions[0].name, "one.local");
-  EXPECT_EQ(batched.questions[1].type, RrType::kAaaa);
-  EXPECT_EQ(batched.questions[2].name, "three.local");
+  ASSERT_EQ(at_one_second.size(), 6u);
+  std::vector<std::pair<std::string, RrType>> asked;
+  for (size_t i = 0; i < at_one_second.size(); i += 2) {
+    Message m = Parse(at_one_second[i].transmit);
+    ASSERT_EQ(m.questions.size(), 1u);
+    asked.emplace_back(m.questions[0].name, m.questions[0].type);
+  }
+  EXPECT_EQ(asked, (std::vector<std::pair<std::string, RrType>>{
+                       {"one.local", RrType::kA},
+                       {"two.local", RrType::kAaaa},
+                       {"three.local", RrType::kA}}));
 }
 
 // ---- responder details -----------------------------------------------------
@@ -973,16 +979,48 @@ TEST(MdnsConnTest, ResponsesClaimingOurNamesAreNotCached) {
 TEST(MdnsConnTest, OwnMulticastEchoIsIgnored) {
   MdnsConn a = MakeConn(MakeConfig({Ip("10.0.0.1")}));
   ASSERT_TRUE(a.Publish(Timestamp::Zero(), Name(kUuid), {Ip("10.0.0.1")}).ok());
-  // Our own query and our own answer, looped back.
+  // Our announcement and our own query, looped back byte for byte.
+  absl::StatusOr<QueryId> q =
+      a.Query(Timestamp::Zero(), "peer.local", IpFamily::kNone);
+  ASSERT_TRUE(q.ok());
+  std::vector<Transmit> sent;
+  while (std::optional<Transmit> t = a.PollTransmit()) sent.push_back(*t);
+  ASSERT_FALSE(sent.empty());
+  for (const Transmit& t : sent) {
+    a.HandleDatagram(Timestamp::Zero(),
+                     Datagram{t.remote, t.local, Transport::kUdp, t.payload});
+  }
+  EXPECT_EQ(a.stats().echoes_ignored, sent.size());
+  EXPECT_EQ(a.PollTransmit(), std::nullopt);
+  EXPECT_EQ(a.cached_record_count(), 0u);
+}
+
+TEST(MdnsConnTest, AnotherEndpointOnOurAddressIsHeard) {
+  // Two processes on one host share its address; the other one's query for
+  // our name is not our echo and gets an answer.
+  MdnsConn a = MakeConn(MakeConfig({Ip("10.0.0.1")}));
+  ASSERT_TRUE(a.Publish(Timestamp::Zero(), Name(kUuid), {Ip("10.0.0.1")}).ok());
+  while (a.PollTransmit()) {
+  }
   a.HandleDatagram(
       Timestamp::Zero(),
       MakeDatagram(QueryFor(Name(kUuid), RrType::kA), Addr("10.0.0.1:5353")));
-  a.HandleDatagram(Timestamp::Zero(),
-                   MakeDatagram(Response({ARecord("peer.local", "10.0.0.1")}),
-                                Addr("10.0.0.1:5353")));
-  EXPECT_EQ(a.stats().echoes_ignored, 2u);
-  EXPECT_EQ(a.PollTransmit(), std::nullopt);
-  EXPECT_EQ(a.cached_record_count(), 0u);
+  EXPECT_EQ(a.stats().echoes_ignored, 0u);
+  EXPECT_NE(a.PollTransmit(), std::nullopt);
+}
+
+TEST(MdnsConnTest, EachQuestionGoesInItsOwnMessage) {
+  MdnsConn a = MakeConn(MakeConfig({Ip("10.0.0.1")}));
+  ASSERT_TRUE(a.Query(Timestamp::Zero(), "peer.local", IpFamily::kNone)
+                  .ok());  // A + AAAA
+  int messages = 0;
+  while (std::optional<Transmit> t = a.PollTransmit()) {
+    absl::StatusOr<Message> m = ParseMessage(t->payload);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->questions.size(), 1u);
+    ++messages;
+  }
+  EXPECT_EQ(messages, 2);
 }
 
 }  // namespace
