@@ -7,8 +7,51 @@
 namespace simrtc::media {
 namespace {
 
+constexpr uint8_t kIdr = 5;
+constexpr uint8_t kSps = 7;
+constexpr uint8_t kPps = 8;
 constexpr uint8_t kAud = 9;
 constexpr uint8_t kFiller = 12;
+
+// seq_parameter_set_id of an SPS or pic_parameter_set_id of a PPS: the
+// ue(v) that starts a PPS's RBSP and follows profile_idc, the constraint
+// flags and level_idc in an SPS. -1 if the NAL unit ends first or the value
+// is out of range (31 for an SPS, 255 for a PPS).
+int ParameterSetId(ByteSpan nal) {
+  const uint8_t type = nal[0] & 0x1F;
+  const size_t skip = type == kSps ? 3 : 0;
+  // Enough RBSP bytes for the skipped ones and a ue(v) up to 255 (17 bits),
+  // with emulation prevention bytes (00 00 03) removed.
+  uint8_t rbsp[8];
+  size_t n = 0;
+  int zeros = 0;
+  for (size_t i = 1; i < nal.size() && n < sizeof(rbsp); ++i) {
+    if (zeros >= 2 && nal[i] == 3) {
+      zeros = 0;
+      continue;
+    }
+    rbsp[n++] = nal[i];
+    zeros = nal[i] == 0 ? zeros + 1 : 0;
+  }
+  size_t bit = skip * 8;
+  const size_t end = n * 8;
+  auto read_bit = [&] {
+    const int b = (rbsp[bit / 8] >> (7 - bit % 8)) & 1;
+    ++bit;
+    return b;
+  };
+  int leading_zeros = 0;
+  while (true) {
+    if (bit >= end) return -1;
+    if (read_bit()) break;
+    if (++leading_zeros > 8) return -1;
+  }
+  if (bit + leading_zeros > end) return -1;
+  uint32_t suffix = 0;
+  for (int i = 0; i < leading_zeros; ++i) suffix = (suffix << 1) | read_bit();
+  const uint32_t id = (1u << leading_zeros) - 1 + suffix;
+  return id <= (type == kSps ? 31u : 255u) ? static_cast<int>(id) : -1;
+}
 
 // Offset just past the next start code at or after `from`, or npos.
 size_t NextStartCodeEnd(ByteSpan s, size_t from, size_t& code_begin) {
@@ -50,10 +93,49 @@ absl::StatusOr<Payloads> H264Payloader::Payload(size_t mtu, ByteSpan frame) {
         "H264 payloader: mtu %d below the 3 bytes an FU-A needs", mtu));
   }
   std::vector<ByteSpan> nals;
+  bool has_idr = false;
   for (ByteSpan nal : SplitAnnexB(frame)) {
     uint8_t type = nal[0] & 0x1F;
     if (type == kAud || type == kFiller) continue;
+    has_idr |= type == kIdr;
     nals.push_back(nal);
+  }
+  // Parameter sets without an IDR wait for one; held ones join the next IDR.
+  std::vector<HeldParameterSet> flushing;
+  if (!has_idr) {
+    std::erase_if(nals, [this](ByteSpan nal) {
+      const uint8_t type = nal[0] & 0x1F;
+      if (type != kSps && type != kPps) return false;
+      const int id = ParameterSetId(nal);
+      auto same = std::find_if(held_.begin(), held_.end(),
+                               [&](const HeldParameterSet& h) {
+                                 return h.type == type && h.id == id;
+                               });
+      if (same != held_.end()) {
+        same->nal.assign(nal.begin(), nal.end());
+      } else {
+        held_.push_back(
+            {type, id, std::vector<uint8_t>(nal.begin(), nal.end())});
+      }
+      return true;
+    });
+  } else if (!held_.empty()) {
+    flushing = std::move(held_);
+    held_.clear();
+    std::vector<ByteSpan> with_held;
+    with_held.reserve(flushing.size() + nals.size());
+    for (uint8_t type : {kSps, kPps}) {
+      for (const HeldParameterSet& h : flushing) {
+        if (h.type != type) continue;
+        const bool superseded =
+            std::any_of(nals.begin(), nals.end(), [&](ByteSpan nal) {
+              return (nal[0] & 0x1F) == type && ParameterSetId(nal) == h.id;
+            });
+        if (!superseded) with_held.push_back(h.nal);
+      }
+    }
+    with_held.insert(with_held.end(), nals.begin(), nals.end());
+    nals = std::move(with_held);
   }
   size_t i = 0;
   while (i < nals.size()) {
@@ -102,6 +184,16 @@ absl::StatusOr<Payloads> H264Payloader::Payload(size_t mtu, ByteSpan frame) {
       if (off == 0) p[1] |= 0x80;
       if (off + n == body.size()) p[1] |= 0x40;
       std::copy_n(body.data() + off, n, p.data() + 2);
+    }
+  }
+  return out;
+}
+
+std::vector<ByteSpan> H264Payloader::held_parameter_sets() const {
+  std::vector<ByteSpan> out;
+  for (uint8_t type : {kSps, kPps}) {
+    for (const HeldParameterSet& h : held_) {
+      if (h.type == type) out.push_back(h.nal);
     }
   }
   return out;

@@ -6,6 +6,18 @@
 // into STAP-A packets; a NAL that fits alone goes as a single NAL unit
 // packet, one larger than mtu is split into FU-A fragments.
 //
+// Parameter sets: SPS and PPS that come in the same access unit as an IDR
+// slice go out where they stand (usually one STAP-A with each other, and
+// with the IDR too when it fits). SPS and PPS that come in an access unit
+// without an IDR slice (an encoder's separate "codec config" unit, or a
+// stream fed one NAL unit at a time) are held back instead and sent at the
+// start of the next access unit with an IDR slice, where the same greedy
+// aggregation puts them in a STAP-A with what follows (the IDR itself when
+// it fits, else a STAP-A of their own before its FU-A fragments). The hold
+// keeps the newest of each (type, id); a parameter set the IDR's access
+// unit carries itself replaces the held one of the same type and id. A unit
+// of nothing but parameter sets thus yields no payloads.
+//
 // H264Depacketizer accepts single NAL, STAP-A and FU-A payloads and emits
 // NAL units as Annex-B (00 00 00 01 prefix) or AVC (4-byte big-endian
 // length) per the chosen output. FU-A fragments are reassembled across
@@ -37,11 +49,23 @@ class H264Payloader : public Payloader {
   H264Payloader() = default;
   explicit H264Payloader(Options o) : options_(o) {}
 
-  // Fails if mtu < 3 (an FU-A needs 2 header bytes plus data).
+  // Fails if mtu < 3 (an FU-A needs 2 header bytes plus data); the held
+  // parameter sets are then unchanged.
   absl::StatusOr<Payloads> Payload(size_t mtu, ByteSpan frame) override;
 
+  // Parameter sets held for the next IDR, SPS before PPS, each in arrival
+  // order.
+  std::vector<ByteSpan> held_parameter_sets() const;
+
  private:
+  struct HeldParameterSet {
+    uint8_t type;  // 7 (SPS) or 8 (PPS)
+    int id;        // seq/pic_parameter_set_id; -1 if unreadable
+    std::vector<uint8_t> nal;
+  };
+
   Options options_;
+  std::vector<HeldParameterSet> held_;
 };
 
 class H264Depacketizer : public Depacketizer {

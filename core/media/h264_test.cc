@@ -135,5 +135,149 @@ TEST(H264Test, ManyMtusRoundTrip) {
   }
 }
 
+// Parameter sets with known ids: the SPS id is the ue(v) after profile,
+// constraint flags and level (byte 0x8C starts with '1': id 0; 0x4C starts
+// '010': id 1); the PPS id starts the RBSP (0xCE: 0, 0x4E: 1, 0x6E: 2).
+const std::vector<uint8_t> kSps0 = {0x67, 0x42, 0xC0, 0x1F, 0x8C, 0x8D, 0x40};
+const std::vector<uint8_t> kSps0b = {0x67, 0x4D, 0x40, 0x28, 0x8C, 0x11};
+const std::vector<uint8_t> kSps1 = {0x67, 0x42, 0xC0, 0x1F, 0x4C, 0x8D, 0x40};
+const std::vector<uint8_t> kPps0 = {0x68, 0xCE, 0x3C, 0x80};
+const std::vector<uint8_t> kPps1 = {0x68, 0x4E, 0x3C, 0x80};
+const std::vector<uint8_t> kPps2 = {0x68, 0x6E, 0x3C, 0x80};
+
+Payloads MustPayload(H264Payloader& p, size_t mtu,
+                     const std::vector<uint8_t>& frame) {
+  auto pl = p.Payload(mtu, frame);
+  EXPECT_TRUE(pl.ok()) << pl.status();
+  return pl.ok() ? *pl : Payloads{};
+}
+
+std::vector<std::vector<uint8_t>> Held(const H264Payloader& p) {
+  std::vector<std::vector<uint8_t>> out;
+  for (ByteSpan s : p.held_parameter_sets())
+    out.emplace_back(s.begin(), s.end());
+  return out;
+}
+
+// Today's case: SPS/PPS in the IDR's access unit go out where they stand
+// and nothing is held.
+TEST(H264Test, ParameterSetsWithIdrAreNotHeld) {
+  auto idr = Nal(0x65, 40);
+  H264Payloader p;
+  Payloads pl = MustPayload(p, 1200, AnnexB({kSps0, kPps0, idr}));
+  ASSERT_EQ(pl.size(), 1u);
+  EXPECT_EQ(pl[0][0] & 0x1F, kH264StapA);
+  EXPECT_TRUE(Held(p).empty());
+  H264Depacketizer d;
+  EXPECT_EQ(RoundTrip(pl, d), AnnexB({kSps0, kPps0, idr}));
+  // The next access unit carries only what it has.
+  auto slice = Nal(0x41, 30);
+  Payloads next = MustPayload(p, 1200, AnnexB({slice}));
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0], slice);
+}
+
+// An access unit of only SPS and PPS yields nothing; they join the IDR in
+// one STAP-A when it fits.
+TEST(H264Test, ParameterSetsBeforeIdrJoinItsStapA) {
+  H264Payloader p;
+  EXPECT_TRUE(MustPayload(p, 1200, AnnexB({kSps0, kPps0})).empty());
+  EXPECT_EQ(Held(p), (std::vector<std::vector<uint8_t>>{kSps0, kPps0}));
+  auto idr = Nal(0x65, 100);
+  Payloads pl = MustPayload(p, 1200, AnnexB({idr}));
+  ASSERT_EQ(pl.size(), 1u);
+  EXPECT_EQ(pl[0][0] & 0x1F, kH264StapA);
+  EXPECT_EQ(pl[0].size(), 1u + 2 + kSps0.size() + 2 + kPps0.size() + 2 + 100);
+  H264Depacketizer d;
+  EXPECT_EQ(RoundTrip(pl, d), AnnexB({kSps0, kPps0, idr}));
+  EXPECT_TRUE(Held(p).empty());
+  // Sent once: the next IDR does not repeat them.
+  Payloads again = MustPayload(p, 1200, AnnexB({idr}));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0], idr);
+}
+
+// An IDR too large for one packet: a STAP-A of the parameter sets first,
+// then the IDR's FU-A fragments.
+TEST(H264Test, ParameterSetsBeforeFragmentedIdr) {
+  H264Payloader p;
+  EXPECT_TRUE(MustPayload(p, 200, AnnexB({kSps0})).empty());
+  EXPECT_TRUE(MustPayload(p, 200, AnnexB({kPps0})).empty());
+  auto idr = Nal(0x65, 500);
+  Payloads pl = MustPayload(p, 200, AnnexB({Nal(0x09, 2), idr}));
+  ASSERT_EQ(pl.size(), 4u);
+  EXPECT_EQ(pl[0][0] & 0x1F, kH264StapA);
+  EXPECT_EQ(pl[0].size(), 1u + 2 + kSps0.size() + 2 + kPps0.size());
+  EXPECT_EQ(pl[1][0] & 0x1F, kH264FuA);
+  EXPECT_EQ(pl[1][1], 0x80 | 5);
+  H264Depacketizer d;
+  EXPECT_EQ(RoundTrip(pl, d), AnnexB({kSps0, kPps0, idr}));
+}
+
+// Parameter sets that come with non-IDR slices wait too; the slices go now.
+TEST(H264Test, ParameterSetsWithNonIdrSliceWaitForIdr) {
+  H264Payloader p;
+  auto slice = Nal(0x41, 60), sei = Nal(0x06, 10), idr = Nal(0x65, 80);
+  Payloads a = MustPayload(p, 1200, AnnexB({kSps0, kPps0, slice}));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0], slice);
+  Payloads b = MustPayload(p, 1200, AnnexB({slice}));
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0], slice);
+  EXPECT_EQ(Held(p).size(), 2u);
+  // Held sets go before the IDR's access unit, SEI included.
+  Payloads c = MustPayload(p, 1200, AnnexB({sei, idr}));
+  H264Depacketizer d;
+  EXPECT_EQ(RoundTrip(c, d), AnnexB({kSps0, kPps0, sei, idr}));
+}
+
+// The hold keeps the newest of each (type, id), SPS before PPS.
+TEST(H264Test, HeldParameterSetsReplacedById) {
+  H264Payloader p;
+  EXPECT_TRUE(MustPayload(p, 1200, AnnexB({kPps1, kSps0, kPps0})).empty());
+  EXPECT_TRUE(MustPayload(p, 1200, AnnexB({kSps0b, kSps1})).empty());
+  EXPECT_EQ(Held(p),
+            (std::vector<std::vector<uint8_t>>{kSps0b, kSps1, kPps1, kPps0}));
+  // The IDR's own SPS 1 and PPS 0 replace the held ones of those ids; the
+  // rest are sent first.
+  auto own_sps1 = kSps1;
+  own_sps1.push_back(0x77);
+  auto idr = Nal(0x65, 20);
+  Payloads pl = MustPayload(p, 1200, AnnexB({own_sps1, kPps0, kPps2, idr}));
+  H264Depacketizer d;
+  EXPECT_EQ(RoundTrip(pl, d),
+            AnnexB({kSps0b, kPps1, own_sps1, kPps0, kPps2, idr}));
+  EXPECT_TRUE(Held(p).empty());
+}
+
+// An SPS whose id bits follow an emulation prevention byte still gets the
+// right id: 00 00 03 E0 is 00 00 E0, so id 0 (not the 6 zero bits of 03).
+TEST(H264Test, ParameterSetIdSkipsEmulationPrevention) {
+  const std::vector<uint8_t> escaped = {0x67, 0x42, 0x00, 0x00, 0x03, 0xE0};
+  H264Payloader p;
+  EXPECT_TRUE(MustPayload(p, 1200, AnnexB({kSps0})).empty());
+  EXPECT_TRUE(MustPayload(p, 1200, AnnexB({escaped})).empty());
+  EXPECT_EQ(Held(p), (std::vector<std::vector<uint8_t>>{escaped}));
+}
+
+TEST(H264Test, HeldParameterSetsWithoutStapA) {
+  H264Payloader p({.disable_stap_a = true});
+  EXPECT_TRUE(MustPayload(p, 1200, AnnexB({kSps0, kPps0})).empty());
+  auto idr = Nal(0x65, 50);
+  Payloads pl = MustPayload(p, 1200, AnnexB({idr}));
+  ASSERT_EQ(pl.size(), 3u);
+  EXPECT_EQ(pl[0], kSps0);
+  EXPECT_EQ(pl[1], kPps0);
+  EXPECT_EQ(pl[2], idr);
+}
+
+TEST(H264Test, FailedPayloadKeepsHeldParameterSets) {
+  H264Payloader p;
+  EXPECT_TRUE(MustPayload(p, 1200, AnnexB({kSps0, kPps0})).empty());
+  EXPECT_FALSE(p.Payload(2, AnnexB({Nal(0x65, 10)})).ok());
+  EXPECT_FALSE(p.Payload(2, AnnexB({kSps1})).ok());
+  EXPECT_EQ(Held(p), (std::vector<std::vector<uint8_t>>{kSps0, kPps0}));
+}
+
 }  // namespace
 }  // namespace simrtc::media

@@ -113,27 +113,205 @@ bool IsVp9KeyFrame(ByteSpan frame) {
   return ((b >> (7 - bit)) & 1) == 0;
 }
 
+namespace {
+
+absl::Status CheckFrameInfo(const Vp9PayloaderOptions& options,
+                            const Vp9FrameInfo& info) {
+  if (!options.flexible && !info.p_diffs.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "VP9 payloader: %d P_DIFF entries given in non-flexible mode (F=0 "
+        "carries no reference indices)",
+        info.p_diffs.size()));
+  }
+  if (info.p_diffs.size() > 3) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "VP9 payloader: %d P_DIFF entries, at most 3", info.p_diffs.size()));
+  }
+  for (size_t i = 0; i < info.p_diffs.size(); ++i) {
+    if (info.p_diffs[i] == 0 || info.p_diffs[i] > 127) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("VP9 payloader: P_DIFF[%d] = %d, expected 1..127", i,
+                          info.p_diffs[i]));
+    }
+  }
+  if (options.flexible && info.inter_predicted.has_value() &&
+      *info.inter_predicted != !info.p_diffs.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "VP9 payloader: P=%d with %d P_DIFF entries (flexible mode needs "
+        "1..3 references exactly when P=1)",
+        *info.inter_predicted ? 1 : 0, info.p_diffs.size()));
+  }
+  if (info.layer.has_value()) {
+    if (info.layer->tid > 7) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "VP9 payloader: layer TID %d, expected 0..7", info.layer->tid));
+    }
+    if (info.layer->sid > 7) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "VP9 payloader: layer SID %d, expected 0..7", info.layer->sid));
+    }
+  }
+  if (info.ss.has_value()) {
+    const Vp9ScalabilityStructure& ss = *info.ss;
+    if (ss.num_spatial_layers < 1 || ss.num_spatial_layers > 8) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "VP9 payloader: SS spatial layer count %d, expected 1..8",
+          ss.num_spatial_layers));
+    }
+    if (!ss.resolutions.empty() &&
+        ss.resolutions.size() != static_cast<size_t>(ss.num_spatial_layers)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "VP9 payloader: SS has %d resolutions for %d spatial layers",
+          ss.resolutions.size(), ss.num_spatial_layers));
+    }
+    if (info.layer.has_value() && info.layer->sid >= ss.num_spatial_layers) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "VP9 payloader: layer SID %d outside the SS's %d spatial layers",
+          info.layer->sid, ss.num_spatial_layers));
+    }
+    if (ss.picture_group.has_value()) {
+      if (ss.picture_group->size() > 255) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "VP9 payloader: SS picture group of %d entries, N_G holds 255",
+            ss.picture_group->size()));
+      }
+      for (size_t i = 0; i < ss.picture_group->size(); ++i) {
+        const Vp9Descriptor::PictureGroupEntry& e = (*ss.picture_group)[i];
+        if (e.tid > 7 || e.p_diffs.size() > 3) {
+          return absl::InvalidArgumentError(absl::StrFormat(
+              "VP9 payloader: SS picture group entry %d: TID %d (0..7) with "
+              "%d P_DIFF entries (at most 3)",
+              i, e.tid, e.p_diffs.size()));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+void AppendScalabilityStructure(const Vp9ScalabilityStructure& ss,
+                                std::vector<uint8_t>& out) {
+  uint8_t b = static_cast<uint8_t>((ss.num_spatial_layers - 1) << 5);
+  if (!ss.resolutions.empty()) b |= 0x10;
+  if (ss.picture_group.has_value()) b |= 0x08;
+  out.push_back(b);
+  for (const auto& [w, h] : ss.resolutions) {
+    out.insert(out.end(),
+               {static_cast<uint8_t>(w >> 8), static_cast<uint8_t>(w),
+                static_cast<uint8_t>(h >> 8), static_cast<uint8_t>(h)});
+  }
+  if (!ss.picture_group.has_value()) return;
+  out.push_back(static_cast<uint8_t>(ss.picture_group->size()));
+  for (const Vp9Descriptor::PictureGroupEntry& e : *ss.picture_group) {
+    out.push_back(static_cast<uint8_t>(
+        (e.tid << 5) | (e.switching_up ? 0x10 : 0) | (e.p_diffs.size() << 2)));
+    out.insert(out.end(), e.p_diffs.begin(), e.p_diffs.end());
+  }
+}
+
+}  // namespace
+
+Vp9Payloader::Vp9Payloader(const Vp9PayloaderOptions& options)
+    : options_(options),
+      id_mask_(options.picture_id_15bit ? 0x7FFF : 0x7F),
+      next_picture_id_(options.initial_picture_id & id_mask_),
+      tl0_pic_idx_(options.initial_tl0_pic_idx) {}
+
 absl::StatusOr<Payloads> Vp9Payloader::Payload(size_t mtu, ByteSpan frame) {
+  if (next_info_.has_value()) {
+    absl::StatusOr<Payloads> out = PayloadFrame(mtu, frame, *next_info_);
+    if (out.ok()) next_info_.reset();
+    return out;
+  }
+  Vp9FrameInfo info;
+  if (options_.flexible && !IsVp9KeyFrame(frame)) info.p_diffs = {1};
+  return PayloadFrame(mtu, frame, info);
+}
+
+absl::StatusOr<Payloads> Vp9Payloader::PayloadFrame(size_t mtu, ByteSpan frame,
+                                                    const Vp9FrameInfo& info) {
   Payloads out;
   if (frame.empty()) return out;
-  constexpr size_t kHeader = 3;
-  if (mtu <= kHeader) {
+  SIMRTC_RETURN_IF_ERROR(CheckFrameInfo(options_, info));
+
+  // Picture id and TL0PICIDX for this frame, committed only on success.
+  const bool new_picture = !info.continues_picture || !sent_picture_;
+  const uint16_t picture_id = new_picture ? next_picture_id_ : picture_id_;
+  uint8_t tl0_pic_idx = tl0_pic_idx_;
+  bool sent_tl0 = sent_tl0_;
+  if (new_picture && info.layer.has_value() && info.layer->tid == 0) {
+    if (sent_tl0) ++tl0_pic_idx;
+    sent_tl0 = true;
+  }
+
+  bool inter_predicted;
+  if (options_.flexible) {
+    inter_predicted = !info.p_diffs.empty();
+  } else {
+    inter_predicted = info.inter_predicted.value_or(!IsVp9KeyFrame(frame));
+  }
+  // The descriptor every packet of the frame carries, less B/E and V.
+  std::vector<uint8_t> common;
+  common.reserve(8);
+  uint8_t b0 = 0x80;  // I
+  if (inter_predicted) b0 |= 0x40;
+  if (info.layer.has_value()) b0 |= 0x20;
+  if (options_.flexible) b0 |= 0x10;
+  if (info.not_reference) b0 |= 0x01;
+  common.push_back(b0);
+  if (options_.picture_id_15bit) {
+    common.push_back(static_cast<uint8_t>(0x80 | (picture_id >> 8)));
+    common.push_back(static_cast<uint8_t>(picture_id));
+  } else {
+    common.push_back(static_cast<uint8_t>(picture_id & 0x7F));
+  }
+  if (info.layer.has_value()) {
+    const Vp9LayerInfo& l = *info.layer;
+    common.push_back(static_cast<uint8_t>(
+        (l.tid << 5) | (l.switching_up ? 0x10 : 0) | (l.sid << 1) |
+        (l.inter_layer_dependency ? 0x01 : 0)));
+    if (!options_.flexible) common.push_back(tl0_pic_idx);
+  }
+  for (size_t i = 0; i < info.p_diffs.size(); ++i) {
+    const bool more = i + 1 < info.p_diffs.size();
+    common.push_back(static_cast<uint8_t>((info.p_diffs[i] << 1) | more));
+  }
+  std::vector<uint8_t> ss;
+  if (info.ss.has_value()) AppendScalabilityStructure(*info.ss, ss);
+
+  const size_t first_header = common.size() + ss.size();
+  if (mtu <= first_header) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "VP9 payloader: mtu %d leaves no room after 3-byte descriptor", mtu));
+        "VP9 payloader: mtu %d leaves no room after the %d-byte descriptor",
+        mtu, first_header));
   }
-  const uint8_t p_bit = IsVp9KeyFrame(frame) ? 0 : 0x40;
-  const size_t room = mtu - kHeader;
-  for (size_t off = 0; off < frame.size(); off += room) {
-    size_t n = std::min(room, frame.size() - off);
-    std::vector<uint8_t>& p = out.emplace_back(kHeader + n);
-    p[0] = 0x80 | p_bit;
-    if (off == 0) p[0] |= 0x08;
-    if (off + n == frame.size()) p[0] |= 0x04;
-    p[1] = static_cast<uint8_t>(0x80 | (picture_id_ >> 8));
-    p[2] = static_cast<uint8_t>(picture_id_);
-    std::copy_n(frame.data() + off, n, p.data() + kHeader);
+  size_t off = 0;
+  while (off < frame.size()) {
+    const bool first = off == 0;
+    const size_t header = first ? first_header : common.size();
+    const size_t n = std::min(mtu - header, frame.size() - off);
+    std::vector<uint8_t>& p = out.emplace_back();
+    p.reserve(header + n);
+    p.insert(p.end(), common.begin(), common.end());
+    if (first) {
+      p[0] |= 0x08;  // B
+      if (!ss.empty()) {
+        p[0] |= 0x02;  // V
+        p.insert(p.end(), ss.begin(), ss.end());
+      }
+    }
+    if (off + n == frame.size()) p[0] |= 0x04;  // E
+    p.insert(p.end(), frame.begin() + off, frame.begin() + off + n);
+    off += n;
   }
-  picture_id_ = (picture_id_ + 1) & 0x7FFF;
+
+  if (new_picture) {
+    picture_id_ = picture_id;
+    next_picture_id_ = (picture_id + 1) & id_mask_;
+    sent_picture_ = true;
+  }
+  tl0_pic_idx_ = tl0_pic_idx;
+  sent_tl0_ = sent_tl0;
   return out;
 }
 
