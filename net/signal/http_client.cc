@@ -1,0 +1,201 @@
+#include "net/signal/http_client.h"
+
+#include <neon/ne_request.h>
+#include <neon/ne_session.h>
+#include <neon/ne_socket.h>
+#include <neon/ne_uri.h>
+#include <neon/ne_utils.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_format.h"
+#include "core/base/absl_compat.h"
+
+namespace simrtc::signal {
+namespace {
+
+// ne_sock_init() is process-global and not thread-safe: run it once.
+bool InitNeon() {
+  static std::once_flag once;
+  static bool ok = false;
+  std::call_once(once, [] { ok = ne_sock_init() == 0; });
+  return ok;
+}
+
+struct UriDeleter {
+  void operator()(ne_uri* uri) const {
+    ne_uri_free(uri);
+    delete uri;
+  }
+};
+struct SessionDeleter {
+  void operator()(ne_session* s) const { ne_session_destroy(s); }
+};
+struct RequestDeleter {
+  void operator()(ne_request* r) const { ne_request_destroy(r); }
+};
+
+struct Reply {
+  std::string body;
+  bool too_large = false;
+};
+
+// neon's ne_block_reader: non-zero aborts the request.
+int CollectBody(void* userdata, const char* buf, size_t len) {
+  auto* reply = static_cast<Reply*>(userdata);
+  if (reply->body.size() + len > kMaxAnswerBytes) {
+    reply->too_large = true;
+    return -1;
+  }
+  reply->body.append(buf, len);
+  return 0;
+}
+
+absl::StatusCode CodeForHttpStatus(int status) {
+  switch (status) {
+    case 404:
+      return absl::StatusCode::kNotFound;
+    case 401:
+      return absl::StatusCode::kUnauthenticated;
+    case 403:
+      return absl::StatusCode::kPermissionDenied;
+    case 408:
+    case 504:
+      return absl::StatusCode::kDeadlineExceeded;
+    case 413:
+    case 429:
+      return absl::StatusCode::kResourceExhausted;
+    case 501:
+      return absl::StatusCode::kUnimplemented;
+    case 503:
+      return absl::StatusCode::kUnavailable;
+    default:
+      break;
+  }
+  if (status >= 400 && status < 500) return absl::StatusCode::kInvalidArgument;
+  if (status >= 500 && status < 600) return absl::StatusCode::kInternal;
+  return absl::StatusCode::kUnknown;  // 1xx, 3xx, nonsense
+}
+
+// The first line of a server's error body, bounded and printable.
+std::string FirstLine(std::string_view body) {
+  body = body.substr(0, std::min(body.find('\n'), size_t{200}));
+  while (!body.empty() && (body.back() == '\r' || body.back() == ' ')) {
+    body.remove_suffix(1);
+  }
+  return absl::CHexEscape(ToAbsl(body));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> PostOffer(std::string_view url,
+                                      std::string_view offer_sdp,
+                                      TimeDelta timeout) {
+  const std::string url_text(url);
+  if (offer_sdp.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("POST %s: the offer SDP is empty", url_text));
+  }
+  if (url_text.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError("URL contains a NUL byte");
+  }
+  if (!InitNeon()) {
+    return absl::InternalError("neon: ne_sock_init failed");
+  }
+  std::unique_ptr<ne_uri, UriDeleter> uri(new ne_uri{});
+  if (ne_uri_parse(url_text.c_str(), uri.get()) != 0 ||
+      uri->scheme == nullptr || uri->host == nullptr || uri->host[0] == '\0') {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("URL \"%s\": expected http://HOST:PORT/PATH",
+                        absl::CHexEscape(ToAbsl(url_text.substr(0, 200)))));
+  }
+  const std::string scheme = uri->scheme;
+  if (scheme != "http" && scheme != "https") {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "URL \"%s\": scheme \"%s\" is not http or https", url_text, scheme));
+  }
+  if (scheme == "https" && !ne_has_support(NE_FEATURE_SSL)) {
+    return absl::UnimplementedError(
+        absl::StrFormat("URL \"%s\": this neon has no TLS support", url_text));
+  }
+  const unsigned port =
+      uri->port != 0 ? uri->port : ne_uri_defaultport(scheme.c_str());
+  std::string path = (uri->path != nullptr && uri->path[0] != '\0')
+                         ? std::string(uri->path)
+                         : std::string("/");
+  if (uri->query != nullptr) path += absl::StrFormat("?%s", uri->query);
+
+  std::unique_ptr<ne_session, SessionDeleter> session(
+      ne_session_create(scheme.c_str(), uri->host, port));
+  if (session == nullptr) {
+    return absl::InternalError("neon: ne_session_create failed");
+  }
+  const int seconds = static_cast<int>(
+      std::clamp<int64_t>((timeout.us() + 999999) / 1000000, 1, 24 * 3600));
+  ne_set_connect_timeout(session.get(), seconds);
+  ne_set_read_timeout(session.get(), seconds);
+  ne_set_session_flag(session.get(), NE_SESSFLAG_PERSIST, 0);
+  ne_set_useragent(session.get(), "simrtc");
+  if (scheme == "https") ne_ssl_trust_default_ca(session.get());
+
+  std::unique_ptr<ne_request, RequestDeleter> request(
+      ne_request_create(session.get(), "POST", path.c_str()));
+  ne_add_request_header(request.get(), "Content-Type", "application/sdp");
+  ne_add_request_header(request.get(), "Accept", "application/sdp");
+  ne_set_request_body_buffer(request.get(), offer_sdp.data(), offer_sdp.size());
+  Reply reply;
+  ne_add_response_body_reader(request.get(), ne_accept_always, &CollectBody,
+                              &reply);
+
+  const int rc = ne_request_dispatch(request.get());
+  const std::string what = absl::StrFormat("POST %s", url_text);
+  if (reply.too_large) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "%s: reply is larger than %d bytes", what, kMaxAnswerBytes));
+  }
+  switch (rc) {
+    case NE_OK:
+      break;
+    case NE_LOOKUP:
+      return absl::UnavailableError(
+          absl::StrFormat("%s: cannot resolve the host: %s", what,
+                          ne_get_error(session.get())));
+    case NE_CONNECT:
+      return absl::UnavailableError(absl::StrFormat(
+          "%s: cannot connect: %s", what, ne_get_error(session.get())));
+    case NE_AUTH:
+    case NE_PROXYAUTH:
+      return absl::UnauthenticatedError(
+          absl::StrFormat("%s: authentication required: %s", what,
+                          ne_get_error(session.get())));
+    case NE_TIMEOUT:
+      return absl::DeadlineExceededError(
+          absl::StrFormat("%s: no reply within %d s: %s", what, seconds,
+                          ne_get_error(session.get())));
+    default:
+      return absl::UnavailableError(
+          absl::StrFormat("%s: %s", what, ne_get_error(session.get())));
+  }
+  const ne_status* status = ne_get_status(request.get());
+  const int code = status->code;
+  const std::string reason =
+      status->reason_phrase != nullptr ? status->reason_phrase : "";
+  if (code != 200 && code != 201) {
+    return absl::Status(CodeForHttpStatus(code),
+                        absl::StrFormat("%s: HTTP %d %s: %s", what, code,
+                                        reason, FirstLine(reply.body)));
+  }
+  if (reply.body.compare(0, 2, "v=") != 0) {
+    return absl::InternalError(absl::StrFormat(
+        "%s: HTTP %d reply is not SDP (expected \"v=0\" first, got \"%s\")",
+        what, code, FirstLine(reply.body.substr(0, 32))));
+  }
+  return std::move(reply.body);
+}
+
+}  // namespace simrtc::signal
