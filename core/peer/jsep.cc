@@ -140,7 +140,22 @@ std::vector<sdp::Codec> NegotiateCodecs(
   return out;
 }
 
+std::optional<size_t> TransportSectionIndex(const DescriptionModel& model) {
+  for (size_t i = 0; i < model.sections.size(); ++i) {
+    const MediaSection& s = model.sections[i];
+    if (s.rejected || s.kind == MediaKind::kUnsupported) continue;
+    if (!model.bundle.empty() &&
+        std::find(model.bundle.begin(), model.bundle.end(), s.mid) ==
+            model.bundle.end()) {
+      continue;
+    }
+    return i;
+  }
+  return std::nullopt;
+}
+
 std::string BuildSdp(const DescriptionModel& model) {
+  const std::optional<size_t> transport_section = TransportSectionIndex(model);
   sdp::SessionDescription s;
   s.origin.session_id = model.session_id;
   s.origin.session_version = model.session_version;
@@ -213,9 +228,10 @@ std::string BuildSdp(const DescriptionModel& model) {
       m.attributes.Add("rtcp-rsize");
       for (const sdp::Codec& c : sec.codecs) sdp::AddCodec(m, c);
     }
-    // Candidates go on the first section (the BUNDLE tag); every bundled
-    // section shares them.
-    if (i == 0) {
+    // Candidates go on the transport section (the BUNDLE tag, which need
+    // not be m-line 0 when that one is rejected); every bundled section
+    // shares them.
+    if (transport_section == i) {
       for (const std::string& c : t.candidates) {
         std::string_view v = c;
         if (v.substr(0, 10) == "candidate:") v.remove_prefix(10);
@@ -236,7 +252,11 @@ absl::StatusOr<DescriptionModel> ParseDescription(std::string_view text,
   absl::StatusOr<sdp::SessionDescription> parsed =
       sdp::SessionDescription::Parse(text);
   if (!parsed.ok()) {
-    return SdpError(std::string(parsed.status().message()));
+    // Some parser messages already start with "SDP: ".
+    std::string_view message(parsed.status().message().data(),
+                             parsed.status().message().size());
+    if (message.substr(0, 5) == "SDP: ") message.remove_prefix(5);
+    return SdpError(std::string(message));
   }
   const sdp::SessionDescription& s = *parsed;
   DescriptionModel model;

@@ -83,6 +83,11 @@ struct DescriptionModel {
   std::vector<std::string> bundle;
 };
 
+// The m= section that carries the shared transport and the candidates: the
+// first live (not rejected, supported) section of the BUNDLE group, or the
+// first live one when there is no group. nullopt when all are rejected.
+std::optional<size_t> TransportSectionIndex(const DescriptionModel& model);
+
 std::string BuildSdp(const DescriptionModel& model);
 
 // Validates and models a description of type `type` (offer, pranswer or

@@ -198,8 +198,16 @@ bool PeerConnection::PumpIce(Timestamp now) {
       if (c->candidate.has_value()) {
         IceCandidateInit init;
         init.candidate = c->candidate->ToSdp();
-        init.sdp_mid = "0";
-        init.sdp_mline_index = 0;
+        // The m-line carrying the transport in our local description (held
+        // candidates get it when that description is set).
+        const Described* local = pending_local_.has_value()   ? &*pending_local_
+                                 : current_local_.has_value() ? &*current_local_
+                                                              : nullptr;
+        if (std::optional<size_t> i =
+                local ? TransportSectionIndex(local->model) : std::nullopt) {
+          init.sdp_mid = local->model.sections[*i].mid;
+          init.sdp_mline_index = static_cast<int>(*i);
+        }
         init.username_fragment = ice_->local_credentials().ufrag;
         local_candidates_.push_back(init.candidate);
         out.candidate = std::move(init);

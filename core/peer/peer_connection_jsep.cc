@@ -311,7 +311,13 @@ absl::Status PeerConnection::ApplyLocal(Timestamp now, SdpType type,
     }
   }
   local_description_set_ = true;
+  const std::optional<size_t> tag = TransportSectionIndex(m);
   while (!held_candidates_.empty()) {
+    if (held_candidates_.front().candidate.has_value() && tag.has_value()) {
+      held_candidates_.front().candidate->sdp_mid = m.sections[*tag].mid;
+      held_candidates_.front().candidate->sdp_mline_index =
+          static_cast<int>(*tag);
+    }
     Emit(std::move(held_candidates_.front()));
     held_candidates_.pop_front();
   }
@@ -394,6 +400,14 @@ absl::Status PeerConnection::SetRemoteDescription(Timestamp now,
             "SetRemoteDescription: %s m-line %d has mid \"%s\", our offer "
             "\"%s\"",
             SdpTypeName(d.type), i, m->sections[i].mid, offer.sections[i].mid));
+      }
+      // RFC 3264 section 6: an answer keeps each offered media type.
+      if (m->sections[i].media != offer.sections[i].media) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "SetRemoteDescription: %s m-line %d (mid %s) is m=%s, our offer "
+            "m=%s",
+            SdpTypeName(d.type), i, m->sections[i].mid, m->sections[i].media,
+            offer.sections[i].media));
       }
     }
   } else if (current_remote_.has_value()) {
