@@ -12,21 +12,27 @@
 namespace simrtc::peer {
 namespace {
 
-// RFC 8445 ice-chars.
-std::string IceChars(Rng& rng, size_t n) {
-  static constexpr char kChars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) out += kChars[rng.Uniform(64)];
-  return out;
-}
-
 // DTLS records that arrive before the endpoint exists (the peer's answer
 // reached it first) are kept, up to a handful of flights.
 constexpr size_t kMaxEarlyDtls = 32;
 
 }  // namespace
+
+ice::Credentials NewIceCredentials(Rng& rng) {
+  // RFC 8445 ice-chars; 16 and 32 of them (JSEP, section 5.2.1).
+  static constexpr char kChars[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto draw = [&rng](size_t n) {
+    std::string out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) out += kChars[rng.Uniform(64)];
+    return out;
+  };
+  ice::Credentials c;
+  c.ufrag = draw(16);
+  c.pwd = draw(32);
+  return c;
+}
 
 std::string_view PeerConnectionStateName(PeerConnectionState s) {
   switch (s) {
@@ -91,7 +97,7 @@ absl::Status PeerConnection::Init(Timestamp now) {
   // Session ids are 62-bit so they fit a signed 64-bit integer (RFC 8829
   // section 5.2.1).
   session_id_ = rng_.NextU64() >> 2;
-  offer_credentials_ = ice::Credentials{IceChars(rng_, 16), IceChars(rng_, 32)};
+  offer_credentials_ = NewIceCredentials(rng_);
   if (!servers_.turn.empty()) {
     ice::TurnRelayConfig rc;
     rc.servers = servers_.turn;

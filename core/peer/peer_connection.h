@@ -71,6 +71,9 @@ enum class PeerConnectionState {
 };
 std::string_view PeerConnectionStateName(PeerConnectionState s);
 
+// Fresh random ICE credentials (16-char ufrag, 32-char pwd).
+ice::Credentials NewIceCredentials(Rng& rng);
+
 // W3C RTCIceCandidateInit. An empty `candidate` is end-of-candidates.
 struct IceCandidateInit {
   std::string candidate;  // "candidate:..."
@@ -273,7 +276,7 @@ class PeerConnection {
   std::optional<dtls::Role> dtls_role_;
   bool dtls_started_ = false;
   bool sctp_started_ = false;
-  std::deque<std::vector<uint8_t>> early_dtls_;  // before the endpoint
+  std::deque<std::vector<uint8_t>> early_dtls_;   // before the endpoint
   std::deque<std::vector<uint8_t>> unsent_dtls_;  // before a selected pair
   uint16_t remote_sctp_port_ = 5000;
   size_t remote_max_message_size_ = 65536;

@@ -10,15 +10,6 @@
 namespace simrtc::peer {
 namespace {
 
-std::string IceChars(Rng& rng, size_t n) {
-  static constexpr char kChars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) out += kChars[rng.Uniform(64)];
-  return out;
-}
-
 // What we may do given what we want and what the peer offers to do.
 sdp::Direction AnswerDirection(sdp::Direction ours, sdp::Direction offered) {
   const bool we_send =
@@ -107,8 +98,7 @@ absl::StatusOr<SessionDescription> PeerConnection::CreateOffer(
   if ((options.ice_restart || restart_requested_) &&
       current_remote_.has_value() &&
       offer_credentials_ == ice_->local_credentials()) {
-    offer_credentials_ =
-        ice::Credentials{IceChars(rng_, 16), IceChars(rng_, 32)};
+    offer_credentials_ = NewIceCredentials(rng_);
   }
   DescriptionModel m;
   m.session_id = session_id_;
@@ -455,8 +445,7 @@ absl::Status PeerConnection::ApplyRemoteTransport(Timestamp now,
   if (known.has_value() && *known != remote) {
     if (type == SdpType::kOffer) {
       // The peer restarts ICE: so do we, with fresh credentials.
-      offer_credentials_ =
-          ice::Credentials{IceChars(rng_, 16), IceChars(rng_, 32)};
+      offer_credentials_ = NewIceCredentials(rng_);
       if (absl::Status s = ice_->Restart(now, offer_credentials_); !s.ok()) {
         return s;
       }
