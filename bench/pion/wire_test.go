@@ -1,12 +1,15 @@
 // Side-by-side inputs for Pion: the same messages our C++ benchmarks use
-// (bench/stun, bench/rtp, bench/sdp), measured with Pion's codecs from
-// Debian's golang-github-pion-* packages. Run by bench/pion_compare.sh.
+// (bench/stun, bench/rtp, bench/rtcp, bench/sdp), measured with Pion's codecs
+// from Debian's golang-github-pion-* packages. Run by bench/pion_compare.sh.
 package pioncompare
 
 import (
 	"os"
+	"path/filepath"
+	"reflect"
 	"testing"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/stun"
@@ -158,4 +161,51 @@ func BenchmarkSdpMarshal(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// rtcpCompound reads one of the compounds //bench/rtcp:write_compounds
+// wrote into $RTCP_DIR (the bytes //bench/rtcp:rtcp_bench parses) and checks
+// Pion parses it into the expected packet types before anything is timed.
+func rtcpCompound(b *testing.B, name string, want ...rtcp.Packet) []byte {
+	raw, err := os.ReadFile(filepath.Join(os.Getenv("RTCP_DIR"), name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pkts, err := rtcp.Unmarshal(raw)
+	if err != nil {
+		b.Fatalf("%s: %v", name, err)
+	}
+	if len(pkts) != len(want) {
+		b.Fatalf("%s: %d packets, want %d", name, len(pkts), len(want))
+	}
+	for i, p := range pkts {
+		if reflect.TypeOf(p) != reflect.TypeOf(want[i]) {
+			b.Fatalf("%s: packet %d is %T, want %T", name, i, p, want[i])
+		}
+	}
+	return raw
+}
+
+func benchmarkRtcpUnmarshal(b *testing.B, raw []byte) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := rtcp.Unmarshal(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Compound parse of SR + SDES + REMB (104 bytes).
+func BenchmarkRtcpUnmarshalSrSdesRemb(b *testing.B) {
+	benchmarkRtcpUnmarshal(b, rtcpCompound(b, "sr_sdes_remb.bin",
+		&rtcp.SenderReport{}, &rtcp.SourceDescription{},
+		&rtcp.ReceiverEstimatedMaximumBitrate{}))
+}
+
+// Compound parse of RR + generic NACK + transport-cc feedback (128 bytes).
+func BenchmarkRtcpUnmarshalRrNackTwcc(b *testing.B) {
+	benchmarkRtcpUnmarshal(b, rtcpCompound(b, "rr_nack_twcc.bin",
+		&rtcp.ReceiverReport{}, &rtcp.TransportLayerNack{},
+		&rtcp.TransportLayerCC{}))
 }

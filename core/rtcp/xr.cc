@@ -49,7 +49,9 @@ absl::StatusOr<ExtendedReport> ExtendedReport::Parse(const RawPacket& raw) {
                           kHeaderSize + pos + 2,
                           absl::StrFormat("%d words, expected 2", len / 4));
       }
-      xr.blocks.emplace_back(std::in_place_type<XrRrtr>, LoadBE64(p));
+      // Braces, not emplace_back's parenthesised aggregate init: clang 14
+      // (the fuzz build) does not implement C++20's P0960.
+      xr.blocks.push_back(XrRrtr{LoadBE64(p)});
     } else if (type == kXrBlockDlrr) {
       if (len % 12 != 0) {
         return FieldError(
@@ -65,8 +67,8 @@ absl::StatusOr<ExtendedReport> ExtendedReport::Parse(const RawPacket& raw) {
       }
       xr.blocks.emplace_back(std::in_place_type<XrDlrr>, std::move(dlrr));
     } else {
-      xr.blocks.emplace_back(std::in_place_type<XrUnknownBlock>, type,
-                             type_specific, std::vector<uint8_t>(p, p + len));
+      xr.blocks.push_back(XrUnknownBlock{type, type_specific,
+                                         std::vector<uint8_t>(p, p + len)});
     }
     pos = start + len;
   }

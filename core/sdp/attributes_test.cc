@@ -317,9 +317,10 @@ TEST(ValidateAttributeTest, FlagsAndValues) {
 // typed form.
 TEST(TypedAttributesTest, AllSamplesParse) {
   for (const char* name :
-       {"chromium_data_offer.sdp", "chromium_av_offer.sdp",
-        "chromium_av_answer.sdp", "chromium_simulcast_offer.sdp",
-        "pion_offer.sdp", "pion_answer.sdp", "firefox_offer.sdp",
+       {"chromium_data_offer.sdp", "chromium_data_gathered_offer.sdp",
+        "chromium_av_offer.sdp", "chromium_av_answer.sdp",
+        "chromium_simulcast_offer.sdp", "pion_offer.sdp", "pion_answer.sdp",
+        "pion_edited_offer.sdp", "pion_edited_answer.sdp", "firefox_offer.sdp",
         "safari_answer.sdp", "rfc8866_all_lines.sdp", "edge_cases.sdp"}) {
     auto sd = SessionDescription::Parse(ReadTestData(name));
     ASSERT_TRUE(sd.ok()) << name << ": " << sd.status();

@@ -187,7 +187,8 @@ TEST(CandidateTest, RejectsBadFields) {
 TEST(CandidateTest, AllSampleCandidatesRoundTrip) {
   int count = 0;
   for (const char* name :
-       {"pion_offer.sdp", "pion_answer.sdp", "firefox_offer.sdp",
+       {"chromium_data_gathered_offer.sdp", "pion_offer.sdp", "pion_answer.sdp",
+        "pion_edited_offer.sdp", "pion_edited_answer.sdp", "firefox_offer.sdp",
         "safari_answer.sdp", "edge_cases.sdp"}) {
     auto sd = SessionDescription::Parse(ReadTestData(name));
     ASSERT_TRUE(sd.ok()) << name << ": " << sd.status();
@@ -200,7 +201,28 @@ TEST(CandidateTest, AllSampleCandidatesRoundTrip) {
       }
     }
   }
-  EXPECT_EQ(count, 17);
+  EXPECT_EQ(count, 31);
+}
+
+// Captured from headless Chromium after ICE gathering (testdata/README.md):
+// host candidates hidden behind mDNS names, with Chromium's extensions.
+TEST(CandidateTest, ChromiumGatheredOfferHasMdnsHostCandidates) {
+  auto sd = SessionDescription::Parse(
+      ReadTestData("chromium_data_gathered_offer.sdp"));
+  ASSERT_TRUE(sd.ok()) << sd.status();
+  ASSERT_EQ(sd->media.size(), 1u);
+  auto cands = sd->media[0].attributes.ParseAll<Candidate>();
+  ASSERT_TRUE(cands.ok()) << cands.status();
+  ASSERT_EQ(cands->size(), 2u);
+  for (const Candidate& c : *cands) {
+    EXPECT_EQ(c.type, CandidateType::kHost);
+    EXPECT_EQ(c.transport, CandidateTransport::kUdp);
+    EXPECT_TRUE(c.is_mdns()) << c.address;
+    EXPECT_FALSE(c.ip().has_value());
+    EXPECT_EQ(c.generation, 0u);
+    EXPECT_EQ(c.network_cost, 999u);
+  }
+  EXPECT_NE((*cands)[0].address, (*cands)[1].address);
 }
 
 }  // namespace

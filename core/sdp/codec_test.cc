@@ -172,7 +172,8 @@ TEST(CodecTest, EverySampleHasConsistentCodecs) {
   for (const char* name :
        {"chromium_av_offer.sdp", "chromium_av_answer.sdp",
         "chromium_simulcast_offer.sdp", "pion_offer.sdp", "pion_answer.sdp",
-        "firefox_offer.sdp", "safari_answer.sdp", "rfc8866_all_lines.sdp"}) {
+        "pion_edited_offer.sdp", "pion_edited_answer.sdp", "firefox_offer.sdp",
+        "safari_answer.sdp", "rfc8866_all_lines.sdp"}) {
     SessionDescription sd = Load(name);
     for (const MediaDescription& m : sd.media) {
       auto codecs = GetCodecs(m);

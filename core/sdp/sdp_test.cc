@@ -75,11 +75,12 @@ TEST_P(SampleRoundTrip, LfOnlyParsesToTheSameStructure) {
 
 INSTANTIATE_TEST_SUITE_P(
     Samples, SampleRoundTrip,
-    ::testing::Values("chromium_data_offer.sdp", "chromium_av_offer.sdp",
-                      "chromium_av_answer.sdp", "chromium_simulcast_offer.sdp",
-                      "pion_offer.sdp", "pion_answer.sdp", "firefox_offer.sdp",
-                      "safari_answer.sdp", "rfc8866_all_lines.sdp",
-                      "edge_cases.sdp"));
+    ::testing::Values(
+        "chromium_data_offer.sdp", "chromium_data_gathered_offer.sdp",
+        "chromium_av_offer.sdp", "chromium_av_answer.sdp",
+        "chromium_simulcast_offer.sdp", "pion_offer.sdp", "pion_answer.sdp",
+        "pion_edited_offer.sdp", "pion_edited_answer.sdp", "firefox_offer.sdp",
+        "safari_answer.sdp", "rfc8866_all_lines.sdp", "edge_cases.sdp"));
 
 // ---------------------------------------------------------------------------
 // Structure of parsed samples.
