@@ -41,12 +41,8 @@ int64_t ProcessEpochMicros() {
 }
 
 // Serialises every call into core across Runtimes (see runtime.h).
-struct FakeMutex {
-  void lock() {}
-  void unlock() {}
-};
-FakeMutex& CoreMutex() {
-  static FakeMutex* mu = new FakeMutex();
+std::mutex& CoreMutex() {
+  static std::mutex* mu = new std::mutex();
   return *mu;
 }
 
@@ -401,7 +397,7 @@ absl::Status RuntimeLoop::WithPeerConnection(
       return;
     }
     Driven& d = *it->second;
-    std::lock_guard<FakeMutex> core(CoreMutex());
+    std::lock_guard<std::mutex> core(CoreMutex());
     fn(*d.pc, Now());
     d.dirty = true;
   });
@@ -490,7 +486,7 @@ absl::StatusOr<RuntimeLoop::PcId> RuntimeLoop::AddPeerConnection(
     d->id = id;
     d->observer = std::move(observer);
     {
-      std::lock_guard<FakeMutex> core(CoreMutex());
+      std::lock_guard<std::mutex> core(CoreMutex());
       absl::StatusOr<std::unique_ptr<peer::PeerConnection>> pc =
           peer::PeerConnection::Create(std::move(config), rng, Now(),
                                        options_.logger);
@@ -509,7 +505,7 @@ absl::StatusOr<RuntimeLoop::PcId> RuntimeLoop::AddPeerConnection(
             absl::StrFormat("Runtime: epoll_ctl(ADD, %s): %s",
                             s.local.ToString(), std::strerror(errno)));
         CloseSockets(*d);
-        std::lock_guard<FakeMutex> core(CoreMutex());
+        std::lock_guard<std::mutex> core(CoreMutex());
         d->pc.reset();
         return;
       }
@@ -623,7 +619,7 @@ void RuntimeLoop::FlushAndDispatch() {
     std::vector<PcId> closed;
     std::vector<PcId> removed;
     {
-      std::lock_guard<FakeMutex> core(CoreMutex());
+      std::lock_guard<std::mutex> core(CoreMutex());
       const Timestamp now = Now();
       for (auto& [id, dp] : driven_) {
         Driven& d = *dp;
@@ -694,7 +690,7 @@ void RuntimeLoop::TearDown(PcId id) {
   driven_.erase(it);
   CloseSockets(*d);
   if (d->observer) d->observer->OnRemoved(id);
-  std::lock_guard<FakeMutex> core(CoreMutex());
+  std::lock_guard<std::mutex> core(CoreMutex());
   d->pc.reset();
 }
 
@@ -721,7 +717,7 @@ void RuntimeLoop::Run() {
       ReadSockets(fd, buf, inputs);
     }
     {
-      std::lock_guard<FakeMutex> core(CoreMutex());
+      std::lock_guard<std::mutex> core(CoreMutex());
       const Timestamp now = Now();
       for (auto& [id, datagram] : inputs) {
         auto it = driven_.find(id);
