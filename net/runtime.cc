@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "core/base/status_macros.h"
 #include "core/dtls/certificate.h"
+#include "net/sockaddr.h"
 
 namespace simrtc::net {
 namespace {
@@ -44,34 +45,6 @@ int64_t ProcessEpochMicros() {
 std::mutex& CoreMutex() {
   static std::mutex* mu = new std::mutex();
   return *mu;
-}
-
-socklen_t ToSockaddr(const SocketAddress& a, sockaddr_storage& ss) {
-  std::memset(&ss, 0, sizeof(ss));
-  if (a.ip().is_v6()) {
-    auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    s6->sin6_family = AF_INET6;
-    s6->sin6_port = htons(a.port());
-    std::memcpy(&s6->sin6_addr, a.ip().bytes().data(), 16);
-    return sizeof(sockaddr_in6);
-  }
-  auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
-  s4->sin_family = AF_INET;
-  s4->sin_port = htons(a.port());
-  if (a.ip().is_v4()) std::memcpy(&s4->sin_addr, a.ip().bytes().data(), 4);
-  return sizeof(sockaddr_in);
-}
-
-SocketAddress FromSockaddr(const sockaddr_storage& ss) {
-  if (ss.ss_family == AF_INET6) {
-    const auto* s6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-    std::array<uint8_t, 16> b;
-    std::memcpy(b.data(), &s6->sin6_addr, 16);
-    return SocketAddress(IpAddress::V6(b), ntohs(s6->sin6_port));
-  }
-  const auto* s4 = reinterpret_cast<const sockaddr_in*>(&ss);
-  return SocketAddress(IpAddress::V4(ntohl(s4->sin_addr.s_addr)),
-                       ntohs(s4->sin_port));
 }
 
 // A bound socket not yet handed to the loop; closes itself unless released.
