@@ -219,6 +219,8 @@ class PeerConnection {
   absl::Status ApplyRemoteTransport(Timestamp now, const DescriptionModel& m,
                                     SdpType type);
   void RollbackLocal(Timestamp now);
+  // Transceivers whose mid no current local section carries lose it.
+  void ReleaseUnnegotiatedMids();
   absl::Status RollbackRemote(Timestamp now);
   // After an answer (either side): DTLS role, endpoint, data channel role.
   absl::Status StartSecureTransport(Timestamp now);

@@ -325,8 +325,6 @@ absl::Status PeerConnection::ApplyLocal(Timestamp now, SdpType type,
   const sdp::SetupRole setup = m.transport.setup;
   switch (type) {
     case SdpType::kOffer:
-      pending_local_ = Described{type, std::move(m), ""};
-      break;
     case SdpType::kPrAnswer:
       pending_local_ = Described{type, std::move(m), ""};
       break;
@@ -561,9 +559,8 @@ absl::Status PeerConnection::ApplyRemote(Timestamp now, SdpType type,
   return absl::OkStatus();
 }
 
-void PeerConnection::RollbackLocal(Timestamp) {
-  pending_local_.reset();
-  // Mids handed out by the rolled-back offer return to the pool.
+void PeerConnection::ReleaseUnnegotiatedMids() {
+  // Mids handed out by a rolled-back offer return to the pool.
   for (auto& t : transceivers_) {
     bool negotiated = false;
     if (current_local_.has_value()) {
@@ -573,6 +570,11 @@ void PeerConnection::RollbackLocal(Timestamp) {
     }
     if (!negotiated) t->mid.reset();
   }
+}
+
+void PeerConnection::RollbackLocal(Timestamp) {
+  pending_local_.reset();
+  ReleaseUnnegotiatedMids();
   if (data_mid_.has_value() &&
       (!current_local_.has_value() ||
        !HasLiveSection(current_local_->model, MediaKind::kApplication))) {
@@ -589,15 +591,7 @@ absl::Status PeerConnection::RollbackRemote(Timestamp now) {
         transceivers_.end());
   }
   created_by_remote_offer_.clear();
-  for (auto& t : transceivers_) {
-    bool negotiated = false;
-    if (current_local_.has_value()) {
-      for (const MediaSection& s : current_local_->model.sections) {
-        negotiated |= t->mid == s.mid;
-      }
-    }
-    if (!negotiated) t->mid.reset();
-  }
+  ReleaseUnnegotiatedMids();
   if (!current_remote_.has_value()) {
     remote_session_id_.reset();
     data_mid_.reset();

@@ -176,10 +176,8 @@ TEST(PeerConnectionTest, BadRemoteSdpIsRefusedWithTheReasonAndChangesNothing) {
       {Without(offer->sdp, "a=ice-pwd"), "missing a=ice-pwd"},
       {Without(offer->sdp, "a=mid"), "missing a=mid"},
       {Without(offer->sdp, "a=setup"), "missing a=setup"},
-      {"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n",
-       "no m= sections"},
-      {Without(offer->sdp, "a=fingerprint") +
-           "a=fingerprint:sha-256 12:34\r\n",
+      {"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n", "no m= sections"},
+      {Without(offer->sdp, "a=fingerprint") + "a=fingerprint:sha-256 12:34\r\n",
        "a=fingerprint:sha-256 12:34"},
   };
   for (const Case& c : cases) {
@@ -466,13 +464,13 @@ TEST(PeerConnectionTest, ProvisionalAnswerThenFinalAnswer) {
   // The transport starts on the provisional answer already.
   EXPECT_TRUE(p.RunUntil([&] { return BothConnected(p); }));
   // A rollback is not allowed once an answer is provisional.
-  EXPECT_THAT(std::string(p.a()
-                              .pc
-                              ->SetRemoteDescription(
-                                  p.now(),
-                                  SessionDescription{SdpType::kRollback, ""})
-                              .message()),
-              HasSubstr("cannot be rolled back"));
+  EXPECT_THAT(
+      std::string(p.a()
+                      .pc
+                      ->SetRemoteDescription(
+                          p.now(), SessionDescription{SdpType::kRollback, ""})
+                      .message()),
+      HasSubstr("cannot be rolled back"));
   const SessionDescription final_answer{SdpType::kAnswer, answer->sdp};
   ASSERT_TRUE(p.b().pc->SetLocalDescription(p.now(), final_answer).ok());
   ASSERT_TRUE(p.a().pc->SetRemoteDescription(p.now(), final_answer).ok());
