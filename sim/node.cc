@@ -11,6 +11,13 @@ std::optional<Transmit> QueueingNode::PollTransmit() {
   return t;
 }
 
+std::optional<Node::Signal> QueueingNode::PollSignal() {
+  if (signals_.empty()) return std::nullopt;
+  Signal s = std::move(signals_.front());
+  signals_.pop_front();
+  return s;
+}
+
 void QueueingNode::Send(const SocketAddress& local, const SocketAddress& remote,
                         std::vector<uint8_t> payload) {
   Transmit t;

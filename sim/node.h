@@ -88,6 +88,7 @@ class Node {
 class QueueingNode : public Node {
  public:
   std::optional<Transmit> PollTransmit() override;
+  std::optional<Signal> PollSignal() override;
 
  protected:
   void Send(Transmit t) { out_.push_back(std::move(t)); }
@@ -96,10 +97,13 @@ class QueueingNode : public Node {
   // Records `state` at `now` unless it was reached before.
   void Reach(std::string_view state, Timestamp now);
   bool Reached(std::string_view state) const;
+  // Queues an out-of-band message for PollSignal().
+  void QueueSignal(Signal s) { signals_.push_back(std::move(s)); }
   const std::map<std::string, Timestamp>& states() const { return states_; }
 
  private:
   std::deque<Transmit> out_;
+  std::deque<Signal> signals_;
   std::map<std::string, Timestamp> states_;
 };
 

@@ -71,7 +71,7 @@ void IceAgentNode::Start(Timestamp now) {
 }
 
 void IceAgentNode::SendSignal(std::string payload) {
-  signals_.push_back(
+  QueueSignal(
       Signal{config_.peer, std::move(payload), config_.signaling_delay});
 }
 
@@ -79,13 +79,6 @@ void IceAgentNode::SendHello() {
   const ice::Credentials& creds = agent_->local_credentials();
   SendSignal(absl::StrFormat("hello %d %s %s %s", epoch_, creds.ufrag,
                              creds.pwd, agent_->lite() ? "lite" : "full"));
-}
-
-std::optional<Node::Signal> IceAgentNode::PollSignal() {
-  if (signals_.empty()) return std::nullopt;
-  Signal s = std::move(signals_.front());
-  signals_.pop_front();
-  return s;
 }
 
 void IceAgentNode::HandleSignal(Timestamp now, std::string_view from,

@@ -65,7 +65,6 @@ class IceAgentNode : public QueueingNode {
   std::optional<Timestamp> NextTimeout() const override;
   NodeReport Report() const override;
 
-  std::optional<Signal> PollSignal() override;
   void HandleSignal(Timestamp now, std::string_view from,
                     std::string_view payload) override;
   void HandleAddressChange(Timestamp now,
@@ -95,7 +94,6 @@ class IceAgentNode : public QueueingNode {
   bool remote_set_for_epoch_ = false;
   bool restart_requested_for_epoch_ = false;
   bool awaiting_reconnect_ = false;
-  std::deque<Signal> signals_;
 
   std::optional<Timestamp> next_data_;
   uint64_t data_seq_ = 0;

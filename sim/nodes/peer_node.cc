@@ -35,15 +35,8 @@ std::vector<SocketAddress> PeerNode::Bindings() const {
 }
 
 void PeerNode::Send(std::string payload) {
-  signals_.push_back(
+  QueueSignal(
       Signal{config_.peer, std::move(payload), config_.signaling_delay});
-}
-
-std::optional<Node::Signal> PeerNode::PollSignal() {
-  if (signals_.empty()) return std::nullopt;
-  Signal s = std::move(signals_.front());
-  signals_.pop_front();
-  return s;
 }
 
 void PeerNode::Start(Timestamp now) {

@@ -71,7 +71,6 @@ class PeerNode : public QueueingNode {
   std::optional<Transmit> PollTransmit() override;
   std::optional<Timestamp> NextTimeout() const override;
   NodeReport Report() const override;
-  std::optional<Signal> PollSignal() override;
   void HandleSignal(Timestamp now, std::string_view from,
                     std::string_view payload) override;
 
@@ -113,7 +112,6 @@ class PeerNode : public QueueingNode {
   std::unique_ptr<peer::PeerConnection> pc_;
   std::string error_;
   Timestamp started_at_;
-  std::deque<Signal> signals_;
   // A description waiting for gathering to complete (non-trickle).
   bool description_pending_ = false;
   bool renegotiate_when_stable_ = false;
