@@ -540,7 +540,8 @@ void Agent::PairRemoteWithLocals(Timestamp now, CandidateKey remote) {
   }
 }
 
-void Agent::MakePair(Timestamp now, CandidateKey local, CandidateKey remote) {
+void Agent::MakePair(Timestamp now, CandidateKey local, CandidateKey remote,
+                     bool proven) {
   const auto l = local_.find(local);
   const auto r = remote_.find(remote);
   if (l == local_.end() || r == remote_.end()) return;
@@ -548,8 +549,11 @@ void Agent::MakePair(Timestamp now, CandidateKey local, CandidateKey remote) {
   const Candidate& rc = r->second.candidate;
   if (!rc.is_resolved() || lc.base.family() != rc.address.family()) return;
   if (lc.component != rc.component) return;
-  // A loopback socket reaches nothing but loopback.
-  if (lc.base.ip().IsLoopback() != rc.address.ip().IsLoopback()) return;
+  // A loopback socket reaches nothing but loopback, or another address of
+  // its own host (which only an arrived check proves).
+  if (!proven && lc.base.ip().IsLoopback() != rc.address.ip().IsLoopback()) {
+    return;
+  }
   if (CandidatePair* ex = checklist_.FindByTuple(lc.base, rc.address);
       ex != nullptr && ex->previous_generation) {
     // The new generation reuses the 5-tuple that carries our traffic: the

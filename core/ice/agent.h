@@ -203,7 +203,11 @@ class Agent {
   CandidateKey AddRemoteEntry(Timestamp now, Candidate c, bool pair_all);
   void PairLocalWithRemotes(Timestamp now, CandidateKey local);
   void PairRemoteWithLocals(Timestamp now, CandidateKey remote);
-  void MakePair(Timestamp now, CandidateKey local, CandidateKey remote);
+  // `proven`: the peer's check arrived over this 5-tuple, so it works even
+  // where the address scopes say it cannot (a loopback socket and a local
+  // non-loopback address of the same host reach each other).
+  void MakePair(Timestamp now, CandidateKey local, CandidateKey remote,
+                bool proven = false);
   const LocalEntry* PairableLocalForBase(const SocketAddress& base,
                                          CandidateKey* key) const;
   std::optional<RelayHandle> RelayOfBase(const SocketAddress& base) const;

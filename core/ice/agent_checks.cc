@@ -106,7 +106,12 @@ void Agent::NoteReceived(Timestamp now, CandidatePair* pair, size_t bytes,
     pair->packets_received++;
     pair->bytes_received += bytes;
   }
-  if (selected_ == pair->id) last_received_ = now;
+  // Data on another pair of this generation also shows the peer is alive:
+  // a controlling peer that renominates (libwebrtc does, RFC 8445 aside)
+  // sends on its new choice while we keep the higher-priority pair.
+  if (selected_ == pair->id || (data && !pair->previous_generation)) {
+    last_received_ = now;
+  }
 }
 
 void Agent::HandleRequest(Timestamp now, const SocketAddress& local,
@@ -198,7 +203,7 @@ void Agent::HandleRequest(Timestamp now, const SocketAddress& local,
 
   CandidatePair* pair = checklist_.FindByTuple(local, remote);
   if (pair == nullptr || pair->previous_generation) {
-    MakePair(now, lkey, rkey);
+    MakePair(now, lkey, rkey, /*proven=*/true);
     pair = checklist_.FindByTuple(local, remote);
   }
   if (pair == nullptr) return;

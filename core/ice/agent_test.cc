@@ -466,6 +466,39 @@ TEST_F(AgentTest, ApplicationDataOnlyOnValidatedPairs) {
   EXPECT_TRUE(DrainEvents().size() <= 1);
 }
 
+// A socket on 127.0.0.1 is never paired with a non-loopback candidate from
+// the SDP, but a check that arrives from another address of the same host
+// (Chromium's 192.0.2.x to our loopback socket) proves that path: the pair
+// is formed and the data the peer then sends on it is delivered.
+TEST_F(AgentTest, CheckFromLocalNonLoopbackAddressFormsAPairOnLoopback) {
+  const SocketAddress loopback = SocketAddress::Parse("127.0.0.1:5000").value();
+  const SocketAddress same_host =
+      SocketAddress::Parse("192.0.2.2:7000").value();
+  AgentConfig c = testing::SimpleConfig(Role::kControlled, loopback,
+                                        kLocalCreds.ufrag, kLocalCreds.pwd);
+  agent_ = Agent::Create(c, Rng(7)).value();
+  ASSERT_TRUE(agent_->GatherCandidates(now_).ok());
+  ASSERT_TRUE(agent_->SetRemoteCredentials(now_, kPeerCreds).ok());
+  Candidate p;
+  p.foundation = "peer1";
+  p.priority = kPeerPriority;
+  p.address = same_host;
+  ASSERT_TRUE(agent_->AddRemoteCandidate(now_, p).ok());
+  EXPECT_EQ(agent_->check_list().FindByTuple(loopback, same_host), nullptr);
+  Drain();
+  DrainEvents();
+
+  Deliver(same_host, PeerCheck(Role::kControlling, 5, /*use_candidate=*/true),
+          loopback);
+  ASSERT_NE(agent_->check_list().FindByTuple(loopback, same_host), nullptr);
+  const std::vector<uint8_t> dtls = {23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 0};
+  Deliver(same_host, dtls, loopback);
+  EXPECT_EQ(agent_->counters().data_dropped, 0u);
+  EXPECT_EQ(Count<ApplicationDataEvent>(), 0);
+  DrainEvents();
+  EXPECT_EQ(Count<ApplicationDataEvent>(), 1);
+}
+
 TEST_F(AgentTest, SendWithoutSelectionFails) {
   Make(Role::kControlled);
   const uint8_t b[] = {1};
