@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "core/base/absl_compat.h"
 #include "gtest/gtest.h"
 #include "net/test_util.h"
 
@@ -20,6 +22,7 @@ namespace simrtc::net {
 namespace {
 
 using ::simrtc::net::testing::kTimeout;
+using ::simrtc::net::testing::LoopbackOptions;
 using ::simrtc::net::testing::MakeLoopbackRuntime;
 using ::simrtc::net::testing::NegotiateNonTrickle;
 using ::simrtc::net::testing::WaitUntil;
@@ -606,6 +609,51 @@ TEST(PeerConnectionTest, ErrorsAreStatusValues) {
   EXPECT_EQ(a->WaitForGatheringComplete(kReadTimeout).code(),
             absl::StatusCode::kFailedPrecondition);
   (void)kTimeout;
+}
+
+// mDNS on real sockets: the offerer publishes its host candidate as a
+// "<uuid>.local" name (kQueryAndGather) over the runtime's multicast
+// socket on lo; the answerer (query-only, the default) resolves it and
+// connects through that host candidate, not a peer-reflexive one learned
+// from the offerer's checks.
+TEST(PeerConnectionTest, MdnsHostCandidatesAreResolvedOverMulticast) {
+  RuntimeOptions hiding = LoopbackOptions();
+  hiding.mdns_mode = ice::MdnsMode::kQueryAndGather;
+  absl::StatusOr<std::unique_ptr<Runtime>> rta = Runtime::Create(hiding);
+  ASSERT_TRUE(rta.ok()) << rta.status();
+  std::unique_ptr<Runtime> rtb = MakeLoopbackRuntime();
+  ASSERT_TRUE(rtb);
+  std::unique_ptr<PeerConnection> a = MakePc(**rta);
+  std::unique_ptr<PeerConnection> b = MakePc(*rtb);
+  ASSERT_TRUE(a && b);
+  auto ch = a->CreateDataChannel("mdns");
+  ASSERT_TRUE(ch.ok()) << ch.status();
+  ChannelLog log;
+  log.Attach(**ch);
+
+  ASSERT_TRUE(NegotiateNonTrickle(*a, *b).ok());
+  std::optional<peer::SessionDescription> offer = b->remote_description();
+  ASSERT_TRUE(offer.has_value());
+  EXPECT_TRUE(absl::StrContains(offer->sdp, ".local")) << offer->sdp;
+  for (absl::string_view line : absl::StrSplit(ToAbsl(offer->sdp), "\r\n")) {
+    if (absl::StartsWith(line, "a=candidate:")) {
+      EXPECT_FALSE(absl::StrContains(line, "127.0.0.1")) << line;
+    }
+  }
+  ASSERT_TRUE(WaitUntil([&] { return log.opened.load() == 1; }));
+
+  absl::StatusOr<peer::StatsReport> stats = b->GetStats();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  bool selected_host = false;
+  for (const peer::StatsEntry* pair : stats->OfType("candidate-pair")) {
+    if (pair->Get<bool>("nominated") != true) continue;
+    const peer::StatsEntry* remote =
+        stats->Find(pair->Get<std::string>("remoteCandidateId").value_or(""));
+    ASSERT_NE(remote, nullptr);
+    selected_host =
+        selected_host || remote->Get<std::string>("candidateType") == "host";
+  }
+  EXPECT_TRUE(selected_host) << stats->ToJson();
 }
 
 }  // namespace

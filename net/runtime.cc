@@ -20,6 +20,8 @@
 #include "absl/strings/str_format.h"
 #include "core/base/status_macros.h"
 #include "core/dtls/certificate.h"
+#include "core/ice/mdns_resolver.h"
+#include "core/mdns/mdns_conn.h"
 #include "net/sockaddr.h"
 
 namespace simrtc::net {
@@ -124,6 +126,49 @@ absl::StatusOr<BoundSocket> BindOne(const IpAddress& ip, uint16_t wanted_port,
       "Runtime: bind(%s, ports %d-%d): %s", ip.ToString(), first, last,
       err == EADDRINUSE ? "every port in the range is in use"
                         : std::strerror(err)));
+}
+
+// One mDNS socket per bound address whose interface can join the group.
+std::vector<MulticastSocket> OpenMdnsSockets(
+    const std::vector<BoundSocket>& bound, const Logger* logger) {
+  std::vector<MulticastSocket> out;
+  for (const BoundSocket& s : bound) {
+    const IpAddress& ip = s.local.ip();
+    absl::StatusOr<MulticastInterfaceId> itf = ResolveMulticastInterface(ip, 0);
+    absl::StatusOr<MulticastSocket> m =
+        itf.ok() ? OpenMulticastSocket(mdns::MdnsGroup(ip.family()), ip, *itf)
+                 : absl::StatusOr<MulticastSocket>(itf.status());
+    if (!m.ok()) {
+      SIMRTC_LOG(logger, kDebug)
+          << "no mDNS on " << ip.ToString() << ": " << m.status().message();
+      continue;
+    }
+    out.push_back(*std::move(m));
+  }
+  return out;
+}
+
+// The resolver answering from `sockets`' addresses; none (and the sockets
+// closed) when there are none or it cannot be made.
+std::unique_ptr<ice::MdnsResolver> MakeMdnsResolver(
+    std::vector<MulticastSocket>& sockets, ice::MdnsMode mode,
+    const Logger* logger) {
+  if (sockets.empty()) return nullptr;
+  mdns::Config c;
+  c.mode = mode == ice::MdnsMode::kQueryAndGather
+               ? mdns::MulticastDnsMode::kQueryAndGather
+               : mdns::MulticastDnsMode::kQueryOnly;
+  for (const MulticastSocket& m : sockets) {
+    c.local_addresses.push_back(m.membership.local.ip());
+  }
+  absl::StatusOr<ice::MdnsResolver> r = ice::MdnsResolver::Create(c);
+  if (!r.ok()) {
+    SIMRTC_LOG(logger, kWarning) << "mDNS resolver: " << r.status().message();
+    for (MulticastSocket& m : sockets) close(std::exchange(m.fd, -1));
+    sockets.clear();
+    return nullptr;
+  }
+  return std::make_unique<ice::MdnsResolver>(*std::move(r));
 }
 
 // Splits "scheme:host[:port][?query]" around the host; false when the URL
@@ -251,6 +296,8 @@ struct RuntimeLoop::Completion {
 
 struct RuntimeLoop::Driven {
   PcId id = 0;
+  // Declared before `pc`, which points at it, so it is destroyed after.
+  std::unique_ptr<ice::MdnsResolver> mdns;
   std::unique_ptr<peer::PeerConnection> pc;
   std::shared_ptr<Observer> observer;
   std::map<SocketAddress, int> sockets;  // local address -> fd
@@ -444,6 +491,19 @@ absl::StatusOr<RuntimeLoop::PcId> RuntimeLoop::AddPeerConnection(
     config.interfaces.push_back(std::move(itf));
   }
 
+  std::vector<MulticastSocket> mdns_sockets;
+  std::unique_ptr<ice::MdnsResolver> mdns;
+  if (config.ice.resolver == nullptr) {
+    config.ice.mdns_mode = options_.mdns_mode;
+    if (options_.mdns_mode != ice::MdnsMode::kDisabled) {
+      mdns_sockets = OpenMdnsSockets(bound, options_.logger);
+      mdns =
+          MakeMdnsResolver(mdns_sockets, options_.mdns_mode, options_.logger);
+      config.ice.resolver = mdns.get();
+      if (mdns == nullptr) config.ice.mdns_mode = ice::MdnsMode::kDisabled;
+    }
+  }
+
   const PcId id = next_id_.fetch_add(1);
   const Rng rng(SeedFromSystem());
   absl::Status result;
@@ -458,6 +518,7 @@ absl::StatusOr<RuntimeLoop::PcId> RuntimeLoop::AddPeerConnection(
     auto d = std::make_unique<Driven>();
     d->id = id;
     d->observer = std::move(observer);
+    d->mdns = std::move(mdns);
     {
       std::lock_guard<std::mutex> core(CoreMutex());
       absl::StatusOr<std::unique_ptr<peer::PeerConnection>> pc =
@@ -484,10 +545,30 @@ absl::StatusOr<RuntimeLoop::PcId> RuntimeLoop::AddPeerConnection(
       }
       const int fd = std::exchange(s.fd, -1);
       d->sockets[s.local] = fd;
-      sockets_[fd] = SocketInfo{id, s.local};
+      sockets_[fd] = SocketInfo{id, s.local, std::nullopt};
     }
+    for (MulticastSocket& m : mdns_sockets) {
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.fd = m.fd;
+      if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, m.fd, &ev) != 0) {
+        // The PeerConnection still works; .local names go unresolved.
+        SIMRTC_LOG(options_.logger, kWarning)
+            << "mDNS socket " << m.membership.local.ToString()
+            << ": epoll_ctl: " << std::strerror(errno);
+        close(std::exchange(m.fd, -1));
+        continue;
+      }
+      const int fd = std::exchange(m.fd, -1);
+      d->sockets[m.membership.local] = fd;
+      sockets_[fd] = SocketInfo{id, m.membership.local, m.membership};
+    }
+    mdns_sockets.clear();
     driven_[id] = std::move(d);
   });
+  for (MulticastSocket& m : mdns_sockets) {
+    if (m.fd >= 0) close(m.fd);
+  }
   if (!posted.ok()) return posted;
   if (!result.ok()) return result;
   return id;
@@ -542,6 +623,12 @@ void RuntimeLoop::ReadSockets(int fd, std::vector<uint8_t>& buf,
   for (int k = 0; k < kReadBudget; ++k) {
     auto it = sockets_.find(fd);
     if (it == sockets_.end()) return;
+    if (it->second.multicast) {
+      Datagram d;
+      if (!ReceiveOnMembership(fd, *it->second.multicast, buf, d)) return;
+      inputs.emplace_back(it->second.pc, std::move(d));
+      continue;
+    }
     sockaddr_storage from;
     socklen_t from_len = sizeof(from);
     const ssize_t got = recvfrom(fd, buf.data(), buf.size(), 0,
@@ -557,6 +644,15 @@ void RuntimeLoop::ReadSockets(int fd, std::vector<uint8_t>& buf,
 }
 
 void RuntimeLoop::Send(int fd, const Transmit& t) {
+  if (auto it = sockets_.find(fd);
+      it != sockets_.end() && it->second.multicast) {
+    if (!SendFromMembership(fd, *it->second.multicast, t.remote,
+                            ByteSpan(t.payload))
+             .ok()) {
+      send_errors_.fetch_add(1);
+    }
+    return;
+  }
   sockaddr_storage to;
   const socklen_t len = ToSockaddr(t.remote, to);
   if (sendto(fd, t.payload.data(), t.payload.size(), 0,
@@ -611,7 +707,8 @@ void RuntimeLoop::FlushAndDispatch() {
             fd = s->second;
           } else {
             for (const auto& [local, sfd] : d.sockets) {
-              if (local.family() == t->remote.family()) {
+              if (local.family() == t->remote.family() &&
+                  !sockets_.at(sfd).multicast) {
                 fd = sfd;
                 break;
               }

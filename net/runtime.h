@@ -18,6 +18,15 @@
 //    the port options). Transmits leave from the socket bound at
 //    Transmit::local (else the first socket of the remote's family); send
 //    errors are counted and otherwise treated as loss.
+//  * mDNS (RuntimeOptions::mdns_mode, query-only by default): for each
+//    bound address whose interface carries the mDNS group (224.0.0.251 /
+//    ff02::fb), AddPeerConnection also opens a multicast socket on port
+//    5353 (shared with other processes) and gives the PeerConnection's ICE
+//    agent an mDNS resolver on it, so peers' "<uuid>.local" host
+//    candidates (browsers' default) are resolved and, in kQueryAndGather,
+//    our host candidates are published as such names. An interface that
+//    cannot join (lo has no IPv6 multicast route) is left out; with none
+//    left, .local candidates are refused as in kDisabled.
 //  * Timers: the loop sleeps until the earliest NextTimeout() of its
 //    PeerConnections (millisecond granularity), then calls HandleTimeout.
 //  * Threads and locks: every core object is touched only on its loop
@@ -62,9 +71,11 @@
 #include "core/base/logging.h"
 #include "core/base/socket_address.h"
 #include "core/base/time.h"
+#include "core/ice/types.h"
 #include "core/peer/configuration.h"
 #include "core/peer/peer_connection.h"
 #include "net/interfaces.h"
+#include "net/multicast.h"
 
 namespace simrtc::net {
 
@@ -84,6 +95,9 @@ struct RuntimeOptions {
   // SO_RCVBUF / SO_SNDBUF for each socket (best effort); 0 keeps the
   // kernel default.
   int socket_buffer_bytes = 1 << 20;
+  // mDNS for ICE (see the file comment); replaces the mode and resolver
+  // of each Configuration's ice settings unless the caller set a resolver.
+  ice::MdnsMode mdns_mode = ice::MdnsMode::kQueryOnly;
   // Handed to every PeerConnection; used on the loop thread only.
   const Logger* logger = nullptr;
 
@@ -182,6 +196,7 @@ class RuntimeLoop : public std::enable_shared_from_this<RuntimeLoop> {
   struct SocketInfo {
     PcId pc = 0;
     SocketAddress local;
+    std::optional<MulticastMembership> multicast;  // mDNS sockets only
   };
 
   explicit RuntimeLoop(RuntimeOptions options);

@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "core/base/status_macros.h"
 #include "net/interfaces.h"
+#include "net/multicast.h"
 #include "net/sockaddr.h"
 
 namespace simrtc::net {
@@ -29,77 +30,6 @@ int64_t SteadyMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// Closes a descriptor on every early return.
-class ScopedFd {
- public:
-  explicit ScopedFd(int fd) : fd_(fd) {}
-  ~ScopedFd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  ScopedFd(const ScopedFd&) = delete;
-  ScopedFd& operator=(const ScopedFd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-absl::Status SetOption(int fd, int level, int name, const void* value,
-                       socklen_t len, std::string_view option,
-                       std::string_view context) {
-  if (setsockopt(fd, level, name, value, len) != 0) {
-    return absl::UnavailableError(absl::StrFormat(
-        "%s: setsockopt(%s): %s", context, option, std::strerror(errno)));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status SetIntOption(int fd, int level, int name, int value,
-                          std::string_view option, std::string_view context) {
-  return SetOption(fd, level, name, &value, sizeof(value), option, context);
-}
-
-// Sends future multicast from `fd` out of interface `index` (with `source`
-// as the IPv4 source address when the kernel picks one).
-absl::Status SetMulticastInterface(int fd, const IpAddress& source, int index,
-                                   std::string_view context) {
-  if (source.is_v6()) {
-    return SetIntOption(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, index,
-                        "IPV6_MULTICAST_IF", context);
-  }
-  ip_mreqn mreq{};
-  std::memcpy(&mreq.imr_address, source.bytes().data(), 4);
-  mreq.imr_ifindex = index;
-  return SetOption(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq),
-                   "IP_MULTICAST_IF", context);
-}
-
-// connect() on a scratch socket runs the kernel's route lookup for the
-// group out of the interface, so an unusable interface fails here, with a
-// reason, rather than as silently lost datagrams later.
-absl::Status CheckMulticastRoute(const SocketAddress& group,
-                                 const IpAddress& source, int index,
-                                 std::string_view context) {
-  ScopedFd fd(socket(source.is_v6() ? AF_INET6 : AF_INET,
-                     SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (fd.get() < 0) {
-    return absl::InternalError(absl::StrFormat(
-        "%s: socket() for the route check: %s", context, std::strerror(errno)));
-  }
-  SIMRTC_RETURN_IF_ERROR(
-      SetMulticastInterface(fd.get(), source, index, context));
-  sockaddr_storage ss;
-  const socklen_t len = ToSockaddr(group, ss, index);
-  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    return absl::UnavailableError(absl::StrFormat(
-        "%s: no route sends %s out of this interface (route check "
-        "connect(): %s)",
-        context, group.ip().ToString(), std::strerror(errno)));
-  }
-  return absl::OkStatus();
 }
 
 std::atomic<UdpLoop*> g_signal_loop{nullptr};
@@ -183,134 +113,32 @@ absl::StatusOr<SocketAddress> UdpLoop::BindMulticast(
   if (epoll_fd_ < 0 || event_fd_ < 0) {
     return absl::InternalError("UdpLoop: epoll/eventfd creation failed");
   }
-  const IpAddress& source = interface.address;
-  if (!group.ip().IsMulticast()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "UdpLoop::BindMulticast: group %s is not a multicast address",
-        group.ToString()));
-  }
-  if (source.family() != group.family() || source.IsUnspecified() ||
-      source.IsMulticast()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "UdpLoop::BindMulticast(%s): interface address \"%s\": expected a "
-        "unicast address of the group's family",
-        group.ToString(), source.ToString()));
-  }
-  int index = interface.index;
-  std::string name;
-  if (index == 0) {
-    SIMRTC_ASSIGN_OR_RETURN(std::vector<NetInterface> all, ListInterfaces());
-    SIMRTC_ASSIGN_OR_RETURN(NetInterface nif, FindInterfaceFor(all, source));
-    index = nif.index;
-    name = nif.name;
-  } else {
-    char buf[IF_NAMESIZE] = {};
-    if (if_indextoname(static_cast<unsigned>(index), buf) == nullptr) {
-      return absl::NotFoundError(
-          absl::StrFormat("UdpLoop::BindMulticast(%s): interface index %d: %s",
-                          group.ToString(), index, std::strerror(errno)));
-    }
-    name = buf;
-  }
-  const std::string context =
-      absl::StrFormat("UdpLoop::BindMulticast(%s on %s, index %d, from %s)",
-                      group.ToString(), name, index, source.ToString());
+  SIMRTC_ASSIGN_OR_RETURN(
+      MulticastInterfaceId id,
+      ResolveMulticastInterface(interface.address, interface.index));
   for (const auto& [fd, s] : by_fd_) {
-    if (s.multicast && s.interface_index == index &&
-        s.group.ip() == group.ip() &&
-        (group.port() == 0 || s.group.port() == group.port())) {
-      return absl::AlreadyExistsError(
-          absl::StrFormat("%s: already joined there, from %s", context,
-                          s.local.ip().ToString()));
+    if (s.multicast && s.multicast->interface.index == id.index &&
+        s.multicast->group.ip() == group.ip() &&
+        (group.port() == 0 || s.multicast->group.port() == group.port())) {
+      return absl::AlreadyExistsError(absl::StrFormat(
+          "UdpLoop::BindMulticast(%s on %s): already joined there, from %s",
+          group.ToString(), id.name, s.local.ip().ToString()));
     }
   }
-
-  const bool v6 = group.ip().is_v6();
-  ScopedFd fd(socket(v6 ? AF_INET6 : AF_INET,
-                     SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (fd.get() < 0) {
-    return absl::InternalError(
-        absl::StrFormat("%s: socket(): %s", context, std::strerror(errno)));
+  SIMRTC_ASSIGN_OR_RETURN(MulticastSocket ms,
+                          OpenMulticastSocket(group, interface.address, id));
+  if (sockets_.contains(ms.membership.local)) {
+    close(ms.fd);
+    return absl::AlreadyExistsError(absl::StrFormat(
+        "UdpLoop::BindMulticast(%s on %s): a socket is already registered "
+        "under %s",
+        group.ToString(), id.name, ms.membership.local.ToString()));
   }
-  SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1,
-                                      "SO_REUSEADDR", context));
-  SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), SOL_SOCKET, SO_REUSEPORT, 1,
-                                      "SO_REUSEPORT", context));
-  if (v6) {
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, 1,
-                                        "IPV6_V6ONLY", context));
-  }
-  const SocketAddress wildcard(v6 ? IpAddress::AnyV6() : IpAddress::AnyV4(),
-                               group.port());
-  sockaddr_storage ss;
-  socklen_t len = ToSockaddr(wildcard, ss);
-  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    return absl::UnavailableError(absl::StrFormat("%s: bind(%s): %s", context,
-                                                  wildcard.ToString(),
-                                                  std::strerror(errno)));
-  }
-  len = sizeof(ss);
-  getsockname(fd.get(), reinterpret_cast<sockaddr*>(&ss), &len);
-  const uint16_t port = FromSockaddr(ss).port();
-  const SocketAddress key(source, port);
-  if (sockets_.contains(key)) {
-    return absl::AlreadyExistsError(
-        absl::StrFormat("%s: a socket is already registered under %s", context,
-                        key.ToString()));
-  }
-
-  if (v6) {
-    ipv6_mreq mreq{};
-    std::memcpy(&mreq.ipv6mr_multiaddr, group.ip().bytes().data(), 16);
-    mreq.ipv6mr_interface = static_cast<unsigned>(index);
-    SIMRTC_RETURN_IF_ERROR(SetOption(fd.get(), IPPROTO_IPV6, IPV6_JOIN_GROUP,
-                                     &mreq, sizeof(mreq), "IPV6_JOIN_GROUP",
-                                     context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IPV6,
-                                        IPV6_MULTICAST_ALL, 0,
-                                        "IPV6_MULTICAST_ALL", context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IPV6,
-                                        IPV6_MULTICAST_LOOP, 1,
-                                        "IPV6_MULTICAST_LOOP", context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IPV6,
-                                        IPV6_MULTICAST_HOPS, 255,
-                                        "IPV6_MULTICAST_HOPS", context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IPV6,
-                                        IPV6_UNICAST_HOPS, 255,
-                                        "IPV6_UNICAST_HOPS", context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IPV6,
-                                        IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO",
-                                        context));
-  } else {
-    ip_mreqn mreq{};
-    std::memcpy(&mreq.imr_multiaddr, group.ip().bytes().data(), 4);
-    std::memcpy(&mreq.imr_address, source.bytes().data(), 4);
-    mreq.imr_ifindex = index;
-    SIMRTC_RETURN_IF_ERROR(SetOption(fd.get(), IPPROTO_IP, IP_ADD_MEMBERSHIP,
-                                     &mreq, sizeof(mreq), "IP_ADD_MEMBERSHIP",
-                                     context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IP, IP_MULTICAST_ALL,
-                                        0, "IP_MULTICAST_ALL", context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IP, IP_MULTICAST_LOOP,
-                                        1, "IP_MULTICAST_LOOP", context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IP, IP_MULTICAST_TTL,
-                                        255, "IP_MULTICAST_TTL", context));
-    SIMRTC_RETURN_IF_ERROR(
-        SetIntOption(fd.get(), IPPROTO_IP, IP_TTL, 255, "IP_TTL", context));
-    SIMRTC_RETURN_IF_ERROR(SetIntOption(fd.get(), IPPROTO_IP, IP_PKTINFO, 1,
-                                        "IP_PKTINFO", context));
-  }
-  SIMRTC_RETURN_IF_ERROR(
-      SetMulticastInterface(fd.get(), source, index, context));
-  SIMRTC_RETURN_IF_ERROR(CheckMulticastRoute(group, source, index, context));
-
   Socket socket;
-  socket.local = key;
-  socket.multicast = true;
-  socket.group = SocketAddress(group.ip(), port);
-  socket.interface_index = index;
-  SIMRTC_RETURN_IF_ERROR(Register(fd.release(), std::move(socket)));
-  return key;
+  socket.local = ms.membership.local;
+  socket.multicast = ms.membership;
+  SIMRTC_RETURN_IF_ERROR(Register(ms.fd, std::move(socket)));
+  return ms.membership.local;
 }
 
 void UdpLoop::Unbind(const SocketAddress& address) {
@@ -336,7 +164,7 @@ int UdpLoop::SocketFor(const Transmit& t) const {
   if (t.remote.ip().IsMulticast()) {
     for (const auto& [addr, fd] : sockets_) {
       const Socket& s = by_fd_.at(fd);
-      if (s.multicast && s.group == t.remote) return fd;
+      if (s.multicast && s.multicast->group == t.remote) return fd;
     }
   }
   for (const auto& [addr, fd] : sockets_) {
@@ -347,44 +175,22 @@ int UdpLoop::SocketFor(const Transmit& t) const {
 
 void UdpLoop::Send(int fd, const Transmit& t) {
   const Socket& s = by_fd_.at(fd);
-  sockaddr_storage to;
-  const socklen_t to_len = ToSockaddr(t.remote, to, s.interface_index);
-  iovec iov{const_cast<uint8_t*>(t.payload.data()), t.payload.size()};
-  msghdr msg{};
-  msg.msg_name = &to;
-  msg.msg_namelen = to_len;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(in6_pktinfo))> control{};
   if (s.multicast) {
-    // The socket is bound to the wildcard address; without this the kernel
-    // would pick the source itself (on lo, another interface's address).
-    msg.msg_control = control.data();
-    cmsghdr* c = reinterpret_cast<cmsghdr*>(control.data());
-    if (s.local.ip().is_v6()) {
-      in6_pktinfo info{};
-      std::memcpy(&info.ipi6_addr, s.local.ip().bytes().data(), 16);
-      info.ipi6_ifindex = static_cast<unsigned>(s.interface_index);
-      c->cmsg_level = IPPROTO_IPV6;
-      c->cmsg_type = IPV6_PKTINFO;
-      c->cmsg_len = CMSG_LEN(sizeof(info));
-      std::memcpy(CMSG_DATA(c), &info, sizeof(info));
-      msg.msg_controllen = CMSG_SPACE(sizeof(info));
-    } else {
-      in_pktinfo info{};
-      info.ipi_ifindex = s.interface_index;
-      std::memcpy(&info.ipi_spec_dst, s.local.ip().bytes().data(), 4);
-      c->cmsg_level = IPPROTO_IP;
-      c->cmsg_type = IP_PKTINFO;
-      c->cmsg_len = CMSG_LEN(sizeof(info));
-      std::memcpy(CMSG_DATA(c), &info, sizeof(info));
-      msg.msg_controllen = CMSG_SPACE(sizeof(info));
+    if (absl::Status st =
+            SendFromMembership(fd, *s.multicast, t.remote, ByteSpan(t.payload));
+        !st.ok()) {
+      ++send_errors_;
+      last_send_error_ = std::string(st.message());
     }
+    return;
   }
-  if (sendmsg(fd, &msg, 0) < 0) {
+  sockaddr_storage to;
+  const socklen_t to_len = ToSockaddr(t.remote, to);
+  if (sendto(fd, t.payload.data(), t.payload.size(), 0,
+             reinterpret_cast<sockaddr*>(&to), to_len) < 0) {
     ++send_errors_;
     last_send_error_ =
-        absl::StrFormat("sendmsg from %s to %s: %s", s.local.ToString(),
+        absl::StrFormat("sendto from %s to %s: %s", s.local.ToString(),
                         t.remote.ToString(), std::strerror(errno));
   }
 }
@@ -405,36 +211,15 @@ void UdpLoop::Drain(Endpoint& endpoint) {
 
 bool UdpLoop::Receive(int fd, const Socket& socket, std::vector<uint8_t>& buf,
                       Datagram& out) {
+  if (socket.multicast) {
+    return ReceiveOnMembership(fd, *socket.multicast, buf, out);
+  }
   sockaddr_storage from;
-  iovec iov{buf.data(), buf.size()};
-  alignas(cmsghdr) std::array<char, 256> control;
-  msghdr msg{};
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof(from);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.data();
-  msg.msg_controllen = control.size();
-  const ssize_t got = recvmsg(fd, &msg, 0);
+  socklen_t from_len = sizeof(from);
+  const ssize_t got = recvfrom(fd, buf.data(), buf.size(), 0,
+                               reinterpret_cast<sockaddr*>(&from), &from_len);
   if (got < 0) return false;
   out.local = socket.local;
-  if (socket.multicast) {
-    out.local = socket.group;  // if the kernel gave no destination
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
-         c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-        in_pktinfo info;
-        std::memcpy(&info, CMSG_DATA(c), sizeof(info));
-        out.local = SocketAddress(IpAddress::V4(ntohl(info.ipi_addr.s_addr)),
-                                  socket.local.port());
-      } else if (c->cmsg_level == IPPROTO_IPV6 &&
-                 c->cmsg_type == IPV6_PKTINFO) {
-        in6_pktinfo info;
-        std::memcpy(&info, CMSG_DATA(c), sizeof(info));
-        out.local = SocketAddress(FromIn6(info.ipi6_addr), socket.local.port());
-      }
-    }
-  }
   out.remote = FromSockaddr(from);
   out.transport = Transport::kUdp;
   out.payload.assign(buf.begin(), buf.begin() + got);

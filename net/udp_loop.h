@@ -40,6 +40,7 @@
 #include "core/base/sans_io.h"
 #include "core/base/socket_address.h"
 #include "core/base/time.h"
+#include "net/multicast.h"
 
 namespace simrtc::net {
 
@@ -121,11 +122,8 @@ class UdpLoop {
  private:
   struct Socket {
     SocketAddress local;  // the key in sockets_
-    // Multicast sockets only: the group and the interface index; sendmsg()
-    // asks for local.ip() as the source.
-    bool multicast = false;
-    SocketAddress group;
-    int interface_index = 0;
+    // Multicast sockets only: their group membership.
+    std::optional<MulticastMembership> multicast;
   };
 
   void Drain(Endpoint& endpoint);

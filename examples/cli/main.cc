@@ -18,7 +18,10 @@
 //    "done:<N>" once it has them all; the offerer prints
 //    "BENCH bytes=<N> seconds=<t> MBps=<x>".
 // Both print "SETUP seconds=<t>" (offer created to channel open). ICE uses
-// the loopback interface only (--host's family), as the interop peers do.
+// the loopback interface only (--host's family), as the interop peers do,
+// unless --ice=all; --mdns=query (default) resolves the peer's
+// "<uuid>.local" candidates (Chromium's default), --mdns=gather also hides
+// ours behind such names.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -51,6 +54,12 @@ ABSL_FLAG(std::string, mode, "echo", "echo or bench");
 ABSL_FLAG(int64_t, bytes, 10000000, "bench: bytes to send");
 ABSL_FLAG(int, timeout, 60, "seconds before giving up");
 ABSL_FLAG(bool, verbose, false, "log the stack's debug messages to stderr");
+ABSL_FLAG(std::string, ice, "loopback",
+          "loopback: gather on --host's loopback address only; all: on every "
+          "interface that is up (both families)");
+ABSL_FLAG(std::string, mdns, "query",
+          "off, query (resolve the peer's .local candidates) or gather (also "
+          "publish ours as .local names)");
 
 namespace simrtc::cli {
 namespace {
@@ -108,18 +117,42 @@ class Inbox {
   int signals_ = 0;
 };
 
-absl::StatusOr<std::unique_ptr<net::Runtime>> LoopbackRuntime(
+absl::StatusOr<std::unique_ptr<net::Runtime>> MakeRuntime(
     const IpAddress& host) {
   net::RuntimeOptions o;
-  o.include_loopback = true;
-  const bool v6 = host.family() == IpFamily::kIPv6;
-  o.ipv4 = !v6;
-  o.ipv6 = v6;
-  o.ip_filter = [](const IpAddress& ip) { return ip.IsLoopback(); };
+  const std::string ice = absl::GetFlag(FLAGS_ice);
+  if (ice == "loopback") {
+    o.include_loopback = true;
+    const bool v6 = host.family() == IpFamily::kIPv6;
+    o.ipv4 = !v6;
+    o.ipv6 = v6;
+    o.ip_filter = [](const IpAddress& ip) { return ip.IsLoopback(); };
+  } else if (ice != "all") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--ice=", ice, ": expected loopback or all"));
+  }
+  const std::string mdns = absl::GetFlag(FLAGS_mdns);
+  if (mdns == "off") {
+    o.mdns_mode = ice::MdnsMode::kDisabled;
+  } else if (mdns == "query") {
+    o.mdns_mode = ice::MdnsMode::kQueryOnly;
+  } else if (mdns == "gather") {
+    o.mdns_mode = ice::MdnsMode::kQueryAndGather;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--mdns=", mdns, ": expected off, query or gather"));
+  }
   if (absl::GetFlag(FLAGS_verbose)) {
     static Logger* logger = [] {
       auto* l = new Logger("cli");
       l->set_level(LogLevel::kDebug);
+      const Clock::time_point start = Clock::now();
+      l->set_time_source([start] {
+        return Timestamp::Micros(
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
+                                                                  start)
+                .count());
+      });
       return l;
     }();
     o.logger = logger;
@@ -143,7 +176,7 @@ int RunOffer(const IpAddress& host) {
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const Clock::time_point deadline =
       Clock::now() + std::chrono::seconds(absl::GetFlag(FLAGS_timeout));
-  auto runtime = LoopbackRuntime(host);
+  auto runtime = MakeRuntime(host);
   if (!runtime.ok()) return Fail(std::string(runtime.status().message()));
   auto pc = net::PeerConnection::Create(**runtime);
   if (!pc.ok()) return Fail(std::string(pc.status().message()));
@@ -228,15 +261,21 @@ int RunOffer(const IpAddress& host) {
       return Fail(std::string(s.message()));
     }
     int64_t sent = 0;
+    // An upper bound of the buffered amount: the value last read plus what
+    // was sent since (nothing else raises it). BufferedAmount() is a round
+    // trip to the runtime's thread, so it is asked only when the bound
+    // reaches the high-water mark.
+    size_t buffered_bound = 0;
     while (sent < total) {
       if (Clock::now() > deadline) return Fail("timeout while sending");
-      if ((*dc)->BufferedAmount() >= kHighWater) {
+      if (buffered_bound >= kHighWater) {
         const int seen = low.signals();
-        if ((*dc)->BufferedAmount() >= kHighWater) {
+        buffered_bound = (*dc)->BufferedAmount();
+        if (buffered_bound >= kHighWater) {
           low.WaitSignal(
               seen, std::min(deadline, Clock::now() + std::chrono::seconds(1)));
+          continue;
         }
-        continue;
       }
       const size_t n =
           static_cast<size_t>(std::min<int64_t>(kChunk, total - sent));
@@ -247,6 +286,7 @@ int RunOffer(const IpAddress& host) {
       }
       if (!s.ok()) return Fail(std::string(s.message()));
       sent += static_cast<int64_t>(n);
+      buffered_bound += n;
     }
     std::optional<datachannel::Message> done = inbox.Pop(deadline);
     if (!done.has_value()) return Fail("timeout waiting for done:");
@@ -279,7 +319,7 @@ int RunAnswer(const IpAddress& host) {
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const Clock::time_point deadline =
       Clock::now() + std::chrono::seconds(absl::GetFlag(FLAGS_timeout));
-  auto runtime = LoopbackRuntime(host);
+  auto runtime = MakeRuntime(host);
   if (!runtime.ok()) return Fail(std::string(runtime.status().message()));
   std::mutex mu;
   Session session;
