@@ -351,8 +351,11 @@ bool PeerConnection::PumpDataChannels(Timestamp now) {
 
 void PeerConnection::UpdateConnectionState() {
   PeerConnectionState s;
+  // W3C: a DTLS transport closed by close_notify counts as connected; the
+  // connection only degrades once ICE notices the peer is gone.
   const bool dtls_up =
-      dtls_ != nullptr && dtls_->state() == dtls::State::kConnected;
+      dtls_ != nullptr && (dtls_->state() == dtls::State::kConnected ||
+                           dtls_->state() == dtls::State::kClosed);
   const bool dtls_failed =
       dtls_failed_ ||
       (dtls_ != nullptr && dtls_->state() == dtls::State::kFailed);

@@ -339,6 +339,9 @@ TEST(PeerConnectionTest, CloseIsSeenByThePeer) {
   EXPECT_EQ(p.a().pc->signaling_state(), SignalingState::kClosed);
   ASSERT_TRUE(p.RunUntil([&] { return p.b().transport_closed; }));
   EXPECT_EQ(p.b().closed.size(), 1u);
+  // W3C: a DTLS transport closed by the peer's close_notify counts as
+  // connected; only ICE (consent) later says the peer is gone.
+  EXPECT_EQ(p.b().pc->connection_state(), PeerConnectionState::kConnected);
   // Calls on a closed connection fail cleanly.
   EXPECT_THAT(p.a().pc->CreateOffer(p.now()).status().message(),
               HasSubstr("closed"));

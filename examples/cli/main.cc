@@ -91,9 +91,18 @@ class Inbox {
     ++signals_;
     cv_.notify_all();
   }
+  // Ends every wait (the connection failed): Pop then returns what is
+  // queued, then nullopt; WaitSignal returns false.
+  void Abort() {
+    std::lock_guard<std::mutex> l(mu_);
+    aborted_ = true;
+    cv_.notify_all();
+  }
   std::optional<datachannel::Message> Pop(Clock::time_point deadline) {
     std::unique_lock<std::mutex> l(mu_);
-    if (!cv_.wait_until(l, deadline, [&] { return !messages_.empty(); })) {
+    if (!cv_.wait_until(l, deadline,
+                        [&] { return !messages_.empty() || aborted_; }) ||
+        messages_.empty()) {
       return std::nullopt;
     }
     datachannel::Message m = std::move(messages_.front());
@@ -103,7 +112,9 @@ class Inbox {
   // Waits for Signal() calls beyond `seen`.
   bool WaitSignal(int seen, Clock::time_point deadline) {
     std::unique_lock<std::mutex> l(mu_);
-    return cv_.wait_until(l, deadline, [&] { return signals_ > seen; });
+    return cv_.wait_until(l, deadline, [&] {
+      return signals_ > seen || aborted_;
+    }) && signals_ > seen;
   }
   int signals() {
     std::lock_guard<std::mutex> l(mu_);
@@ -115,6 +126,7 @@ class Inbox {
   std::condition_variable cv_;
   std::deque<datachannel::Message> messages_;
   int signals_ = 0;
+  bool aborted_ = false;
 };
 
 absl::StatusOr<std::unique_ptr<net::Runtime>> MakeRuntime(
@@ -193,13 +205,24 @@ int RunOffer(const IpAddress& host) {
   (*dc)->OnMessage([&](const datachannel::Message& m) { inbox.Push(m); });
   (*dc)->OnBufferedAmountLow([&] { low.Signal(); });
   (void)(*dc)->SetBufferedAmountLowThreshold(kLowWater);
+  // A peer that vanishes shows up as ICE failure (consent lost): give up
+  // then rather than at --timeout.
+  std::atomic<bool> failed{false};
+  (*pc)->OnConnectionStateChange([&](peer::PeerConnectionState s) {
+    if (s != peer::PeerConnectionState::kFailed) return;
+    failed = true;
+    for (Inbox* box : {&inbox, &opened, &low}) box->Abort();
+  });
+  auto fail = [&](const std::string& why) {
+    return Fail(failed ? "connection failed (the peer is gone)" : why);
+  };
 
   const Clock::time_point setup_start = Clock::now();
   if (absl::Status s = (*pc)->SetLocalDescription(); !s.ok()) {
-    return Fail(std::string(s.message()));
+    return fail(std::string(s.message()));
   }
   auto offer = (*pc)->LocalDescriptionAfterGathering(TimeDelta::Seconds(10));
-  if (!offer.ok()) return Fail(std::string(offer.status().message()));
+  if (!offer.ok()) return fail(std::string(offer.status().message()));
   const std::string url = absl::StrFormat("http://%s:%d/offer",
                                           host.family() == IpFamily::kIPv6
                                               ? "[" + host.ToString() + "]"
@@ -217,33 +240,34 @@ int RunOffer(const IpAddress& host) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (!answer.ok()) {
-    return Fail("posting the offer: " + std::string(answer.status().message()));
+    return fail("posting the offer: " + std::string(answer.status().message()));
   }
   if (absl::Status s = (*pc)->SetRemoteDescription(
           peer::SessionDescription{peer::SdpType::kAnswer, *answer});
       !s.ok()) {
-    return Fail(std::string(s.message()));
+    return fail(std::string(s.message()));
   }
   if (!opened.WaitSignal(0, deadline)) {
-    return Fail(absl::StrFormat(
+    return fail(absl::StrFormat(
         "timeout waiting for the channel to open "
         "(connection %s)",
         peer::PeerConnectionStateName((*pc)->connection_state())));
   }
   std::printf("SETUP seconds=%.3f\n", Seconds(setup_start, Clock::now()));
+  std::fflush(stdout);  // a harness may be watching for it
 
   if (mode == "echo") {
     for (int i = 0; i < 100; ++i) {
       const datachannel::Message m = EchoMessage(i);
       if (absl::Status s = (*dc)->Send(m); !s.ok()) {
-        return Fail(absl::StrFormat("echo %d: %s", i, s.message()));
+        return fail(absl::StrFormat("echo %d: %s", i, s.message()));
       }
       std::optional<datachannel::Message> back = inbox.Pop(deadline);
       if (!back.has_value()) {
-        return Fail(absl::StrFormat("timeout waiting for echo %d", i));
+        return fail(absl::StrFormat("timeout waiting for echo %d", i));
       }
       if (back->is_string != m.is_string || back->data != m.data) {
-        return Fail(absl::StrFormat(
+        return fail(absl::StrFormat(
             "echo %d (%s, %d bytes) came back different (%s, %d bytes)", i,
             m.is_string ? "text" : "binary", m.data.size(),
             back->is_string ? "text" : "binary", back->data.size()));
@@ -258,7 +282,7 @@ int RunOffer(const IpAddress& host) {
     const Clock::time_point start = Clock::now();
     if (absl::Status s = (*dc)->SendText(absl::StrCat("size:", total));
         !s.ok()) {
-      return Fail(std::string(s.message()));
+      return fail(std::string(s.message()));
     }
     int64_t sent = 0;
     // An upper bound of the buffered amount: the value last read plus what
@@ -267,7 +291,8 @@ int RunOffer(const IpAddress& host) {
     // reaches the high-water mark.
     size_t buffered_bound = 0;
     while (sent < total) {
-      if (Clock::now() > deadline) return Fail("timeout while sending");
+      if (failed) return fail("");
+      if (Clock::now() > deadline) return fail("timeout while sending");
       if (buffered_bound >= kHighWater) {
         const int seen = low.signals();
         buffered_bound = (*dc)->BufferedAmount();
@@ -284,15 +309,15 @@ int RunOffer(const IpAddress& host) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
         continue;
       }
-      if (!s.ok()) return Fail(std::string(s.message()));
+      if (!s.ok()) return fail(std::string(s.message()));
       sent += static_cast<int64_t>(n);
       buffered_bound += n;
     }
     std::optional<datachannel::Message> done = inbox.Pop(deadline);
-    if (!done.has_value()) return Fail("timeout waiting for done:");
+    if (!done.has_value()) return fail("timeout waiting for done:");
     const std::string want = absl::StrCat("done:", total);
     if (done->text() != want) {
-      return Fail(
+      return fail(
           absl::StrFormat("expected \"%s\", got \"%s\"", want, done->text()));
     }
     const double seconds = Seconds(start, Clock::now());
