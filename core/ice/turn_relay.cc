@@ -212,8 +212,9 @@ void TurnRelayAllocator::OnClientEvent(Timestamp, RelayHandle handle,
                               e.status.message()));
         }
         MaybeDone(slot.base);
-      } else if (e.failed_request == stun::Method::kRefresh ||
-                 slot.client->state() != turn::Client::State::kAllocated) {
+      } else if (slot.client->state() != turn::Client::State::kAllocated) {
+        // A refresh that went unanswered is retried by the client while the
+        // allocation lives; only a lost allocation loses the relay.
         slot.phase = Phase::kLost;
         events_.push_back(RelayLost{handle, e.status});
       }

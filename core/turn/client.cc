@@ -19,6 +19,9 @@ namespace ec = stun::error_codes;
 namespace {
 constexpr TimeDelta kPermissionRefresh = TimeDelta::Seconds(240);
 constexpr TimeDelta kChannelRefresh = TimeDelta::Seconds(540);
+// A refresh lost to the network (no answer, or a 5xx) is tried again this
+// much later, for as long as the allocation lives.
+constexpr TimeDelta kRefreshRetry = TimeDelta::Seconds(5);
 constexpr int kMaxAuthRetries = 3;
 ClientEvent MakeEvent(ClientEvent::Kind kind) {
   ClientEvent e;
@@ -269,6 +272,7 @@ void Client::OnSuccess(Timestamp now, const Pending& p, const Message& m) {
       const TimeDelta lifetime = m.GetLifetime().value_or(config_.lifetime);
       refresh_at_ =
           now + std::max(lifetime - TimeDelta::Seconds(60), lifetime / 2);
+      expires_at_ = now + lifetime;
       state_ = State::kAllocated;
       ClientEvent e = MakeEvent(ClientEvent::Kind::kAllocated);
       e.relayed = relayed_;
@@ -289,6 +293,7 @@ void Client::OnSuccess(Timestamp now, const Pending& p, const Message& m) {
       const TimeDelta lifetime = m.GetLifetime().value_or(config_.lifetime);
       refresh_at_ =
           now + std::max(lifetime - TimeDelta::Seconds(60), lifetime / 2);
+      expires_at_ = now + lifetime;
       break;
     }
     case Method::kCreatePermission: {
@@ -353,6 +358,8 @@ void Client::OnFailure(Timestamp now, const Pending& p, int code,
         // Either way the allocation is gone (or we asked for it to be).
         state_ = State::kClosed;
         refresh_at_ = Timestamp::Infinite();
+      } else if (state_ == State::kAllocated && (code == 0 || code >= 500)) {
+        refresh_at_ = std::min(now + kRefreshRetry, expires_at_);
       }
       break;
     case Method::kCreatePermission:
@@ -387,6 +394,15 @@ void Client::HandleTimeout(Timestamp now) {
   while (auto t = table_.PollTransmit()) transmits_.push_back(std::move(*t));
   while (auto e = table_.PollEvent()) HandleResponse(now, *e);
   if (state_ != State::kAllocated) return;
+  if (now >= expires_at_) {
+    // Every refresh went unanswered: the server has let it go.
+    state_ = State::kClosed;
+    refresh_at_ = Timestamp::Infinite();
+    Fail(now, Method::kRefresh, 0,
+         absl::DeadlineExceededError(
+             "TURN allocation expired: no refresh was answered"));
+    return;
+  }
   if (now >= refresh_at_ && !refresh_pending_) {
     refresh_pending_ = true;
     refresh_at_ = Timestamp::Infinite();
@@ -433,6 +449,7 @@ std::optional<Timestamp> Client::NextTimeout() const {
     if (!best || t < *best) best = t;
   };
   if (state_ == State::kAllocated) {
+    consider(expires_at_);
     if (!refresh_pending_) consider(refresh_at_);
     for (const auto& [ip, p] : permissions_) {
       if (p.confirmed && !p.pending) consider(p.refresh_at);

@@ -147,6 +147,9 @@ class Client {
   std::vector<uint8_t> key_;
   SocketAddress relayed_, mapped_;
   Timestamp refresh_at_ = Timestamp::Infinite();
+  // When the server lets the allocation go unless refreshed: a refresh
+  // that gets no answer is retried until then.
+  Timestamp expires_at_ = Timestamp::Infinite();
   bool refresh_pending_ = false;
   std::map<IpAddress, Permission> permissions_;
   std::map<SocketAddress, Channel> channels_;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "core/base/rng.h"
 #include "core/stun/builder.h"
@@ -62,6 +63,8 @@ class Harness {
   void Add(Client* c) { clients_.push_back(c); }
   std::vector<Datagram>& peer_inbox() { return peer_inbox_; }
   bool client_timers = true;
+  // Drops what clients send to the server (a cut uplink).
+  bool drop_to_server = false;
 
   void ToServer(const SocketAddress& local, const SocketAddress& remote,
                 std::vector<uint8_t> bytes) {
@@ -76,7 +79,7 @@ class Harness {
       for (Client* c : clients_) {
         while (auto t = c->PollTransmit()) {
           progress = true;
-          if (t->remote == kServerAddr)
+          if (t->remote == kServerAddr && !drop_to_server)
             ToServer(t->remote, t->local, std::move(t->payload));
         }
       }
@@ -267,6 +270,40 @@ TEST(TurnTest, RefreshesKeepEverythingAliveAcrossStaleNonces) {
   events = Drain(a.client);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].data, Bytes("late"));
+}
+
+// A refresh that gets no answer at all (the uplink is cut around the
+// first refresh) is retried while the allocation lives, so a short outage
+// does not lose it.
+TEST(TurnTest, UnansweredRefreshIsRetriedUntilTheAllocationExpires) {
+  Allocated a;
+  a.h.Advance(TimeDelta::Seconds(500));
+  a.h.drop_to_server = true;  // the refresh due at 540 s goes unanswered
+  a.h.Advance(TimeDelta::Seconds(85));
+  std::vector<ClientEvent> events = Drain(a.client);
+  ASSERT_TRUE(HasEvent(events, ClientEvent::Kind::kError));
+  EXPECT_EQ(a.client.state(), Client::State::kAllocated);
+  a.h.drop_to_server = false;
+  a.h.Advance(TimeDelta::Seconds(3600));
+  EXPECT_EQ(a.client.state(), Client::State::kAllocated);
+  EXPECT_EQ(a.h.server().allocation_count(), 1u);
+  EXPECT_FALSE(HasEvent(Drain(a.client), ClientEvent::Kind::kError));
+}
+
+// With the uplink down for good the allocation ends at its lifetime, with
+// an error saying so, instead of the client believing in it forever.
+TEST(TurnTest, AllocationEndsWhenNoRefreshIsEverAnswered) {
+  Allocated a;
+  a.h.drop_to_server = true;
+  a.h.Advance(TimeDelta::Seconds(700));
+  std::vector<ClientEvent> events = Drain(a.client);
+  EXPECT_EQ(a.client.state(), Client::State::kClosed);
+  bool expired = false;
+  for (const ClientEvent& e : events) {
+    expired = expired || (e.kind == ClientEvent::Kind::kError &&
+                          absl::StrContains(e.status.message(), "expired"));
+  }
+  EXPECT_TRUE(expired);
 }
 
 TEST(TurnTest, Deallocate) {
