@@ -12,12 +12,15 @@
 #include <mutex>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 #include "core/base/absl_compat.h"
 
 namespace simrtc::signal {
 namespace {
+
+constexpr char kSdpMediaType[] = "application/sdp";
 
 // ne_sock_init() is process-global and not thread-safe: run it once.
 bool InitNeon() {
@@ -40,19 +43,19 @@ struct RequestDeleter {
   void operator()(ne_request* r) const { ne_request_destroy(r); }
 };
 
-struct Reply {
-  std::string body;
+struct Body {
+  std::string data;
   bool too_large = false;
 };
 
 // neon's ne_block_reader: non-zero aborts the request.
 int CollectBody(void* userdata, const char* buf, size_t len) {
-  auto* reply = static_cast<Reply*>(userdata);
-  if (reply->body.size() + len > kMaxAnswerBytes) {
-    reply->too_large = true;
+  auto* body = static_cast<Body*>(userdata);
+  if (body->data.size() + len > kMaxReplyBytes) {
+    body->too_large = true;
     return -1;
   }
-  reply->body.append(buf, len);
+  body->data.append(buf, len);
   return 0;
 }
 
@@ -91,15 +94,41 @@ std::string FirstLine(std::string_view body) {
   return absl::CHexEscape(ToAbsl(body));
 }
 
-}  // namespace
+bool IsToken(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) continue;
+    if (std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
 
-absl::StatusOr<std::string> PostOffer(std::string_view url,
-                                      std::string_view offer_sdp,
-                                      TimeDelta timeout) {
+// A reply plus its reason phrase (for PostOffer's messages).
+struct FullReply {
+  HttpReply reply;
+  std::string reason;
+};
+
+// One request with neon; `what` is "METHOD URL" for messages.
+absl::StatusOr<FullReply> Exchange(std::string_view method,
+                                   std::string_view url,
+                                   std::string_view content_type,
+                                   std::string_view accept,
+                                   std::string_view body, TimeDelta timeout) {
   const std::string url_text(url);
-  if (offer_sdp.empty()) {
+  const std::string method_text(method);
+  if (!IsToken(method_text)) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("POST %s: the offer SDP is empty", url_text));
+        absl::StrFormat("method \"%s\" is not an HTTP token",
+                        absl::CHexEscape(ToAbsl(method_text.substr(0, 40)))));
+  }
+  const std::string what = absl::StrFormat("%s %s", method_text, url_text);
+  if (content_type.find_first_of(std::string_view("\r\n\0", 3)) !=
+      std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: Content-Type contains a line break", what));
   }
   if (url_text.find('\0') != std::string::npos) {
     return absl::InvalidArgumentError("URL contains a NUL byte");
@@ -144,19 +173,27 @@ absl::StatusOr<std::string> PostOffer(std::string_view url,
   if (scheme == "https") ne_ssl_trust_default_ca(session.get());
 
   std::unique_ptr<ne_request, RequestDeleter> request(
-      ne_request_create(session.get(), "POST", path.c_str()));
-  ne_add_request_header(request.get(), "Content-Type", "application/sdp");
-  ne_add_request_header(request.get(), "Accept", "application/sdp");
-  ne_set_request_body_buffer(request.get(), offer_sdp.data(), offer_sdp.size());
-  Reply reply;
+      ne_request_create(session.get(), method_text.c_str(), path.c_str()));
+  if (!content_type.empty()) {
+    ne_add_request_header(request.get(), "Content-Type",
+                          std::string(content_type).c_str());
+  }
+  if (!accept.empty()) {
+    ne_add_request_header(request.get(), "Accept", std::string(accept).c_str());
+  }
+  // A POST/PUT always carries a body (Content-Length: 0 when empty);
+  // other methods only when there is one.
+  if (!body.empty() || method_text == "POST" || method_text == "PUT") {
+    ne_set_request_body_buffer(request.get(), body.data(), body.size());
+  }
+  Body reply_body;
   ne_add_response_body_reader(request.get(), ne_accept_always, &CollectBody,
-                              &reply);
+                              &reply_body);
 
   const int rc = ne_request_dispatch(request.get());
-  const std::string what = absl::StrFormat("POST %s", url_text);
-  if (reply.too_large) {
+  if (reply_body.too_large) {
     return absl::ResourceExhaustedError(absl::StrFormat(
-        "%s: reply is larger than %d bytes", what, kMaxAnswerBytes));
+        "%s: reply is larger than %d bytes", what, kMaxReplyBytes));
   }
   switch (rc) {
     case NE_OK:
@@ -182,20 +219,57 @@ absl::StatusOr<std::string> PostOffer(std::string_view url,
           absl::StrFormat("%s: %s", what, ne_get_error(session.get())));
   }
   const ne_status* status = ne_get_status(request.get());
-  const int code = status->code;
-  const std::string reason =
-      status->reason_phrase != nullptr ? status->reason_phrase : "";
+  FullReply out;
+  out.reply.status = status->code;
+  out.reason = status->reason_phrase != nullptr ? status->reason_phrase : "";
+  if (const char* type =
+          ne_get_response_header(request.get(), "Content-Type")) {
+    std::string_view t(type);
+    t = t.substr(0, t.find(';'));
+    out.reply.content_type =
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(ToAbsl(t)));
+  }
+  out.reply.body = std::move(reply_body.data);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<HttpReply> HttpRequestTo(std::string_view method,
+                                        std::string_view url,
+                                        std::string_view content_type,
+                                        std::string_view body,
+                                        TimeDelta timeout) {
+  absl::StatusOr<FullReply> full =
+      Exchange(method, url, content_type, "", body, timeout);
+  if (!full.ok()) return full.status();
+  return std::move(full->reply);
+}
+
+absl::StatusOr<std::string> PostOffer(std::string_view url,
+                                      std::string_view offer_sdp,
+                                      TimeDelta timeout) {
+  const std::string what = absl::StrFormat("POST %s", url);
+  if (offer_sdp.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: the offer SDP is empty", what));
+  }
+  absl::StatusOr<FullReply> full =
+      Exchange("POST", url, kSdpMediaType, kSdpMediaType, offer_sdp, timeout);
+  if (!full.ok()) return full.status();
+  const int code = full->reply.status;
+  const std::string& body = full->reply.body;
   if (code != 200 && code != 201) {
     return absl::Status(CodeForHttpStatus(code),
                         absl::StrFormat("%s: HTTP %d %s: %s", what, code,
-                                        reason, FirstLine(reply.body)));
+                                        full->reason, FirstLine(body)));
   }
-  if (reply.body.compare(0, 2, "v=") != 0) {
+  if (body.compare(0, 2, "v=") != 0) {
     return absl::InternalError(absl::StrFormat(
         "%s: HTTP %d reply is not SDP (expected \"v=0\" first, got \"%s\")",
-        what, code, FirstLine(reply.body.substr(0, 32))));
+        what, code, FirstLine(std::string_view(body).substr(0, 32))));
   }
-  return std::move(reply.body);
+  return std::move(full->reply.body);
 }
 
 }  // namespace simrtc::signal

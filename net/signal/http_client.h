@@ -1,5 +1,6 @@
-// The client side of the SDP endpoint (see http_server.h): POST the full
-// offer SDP, get the full answer SDP. Built on neon (Debian
+// HTTP client calls: a general request (HttpRequestTo) and the client side
+// of the SDP endpoint (PostOffer: POST the full offer SDP, get the full
+// answer SDP; see http_server.h). Built on neon (Debian
 // libneon27-gnutls-dev, TLS via GnuTLS), which keeps OpenSSL out of a
 // process that uses BoringSSL; Debian 12's libcurl cannot (every flavour
 // links libssh2, which links OpenSSL's libcrypto.so.3).
@@ -15,8 +16,38 @@
 
 namespace simrtc::signal {
 
-// Largest answer PostOffer accepts.
-inline constexpr size_t kMaxAnswerBytes = 1024 * 1024;
+// Largest reply body HttpRequestTo and PostOffer accept.
+inline constexpr size_t kMaxReplyBytes = 1024 * 1024;
+inline constexpr size_t kMaxAnswerBytes = kMaxReplyBytes;
+
+struct HttpReply {
+  int status = 0;
+  // The reply's media type without parameters, lower-cased
+  // ("application/json"); "" when the reply had no Content-Type.
+  std::string content_type;
+  std::string body;
+};
+
+// Sends `method` (an HTTP token such as "GET" or "POST") to `url` (http://
+// or https://, e.g. "http://127.0.0.1:8080/offer?x=1") with `body`, and
+// `content_type` as its Content-Type unless empty, and returns the reply
+// whatever its status (4xx and 5xx are replies, not errors). `timeout`
+// bounds connecting and each wait for reply data (neon counts whole
+// seconds, so it is rounded up to at least 1 s). Redirects are not
+// followed; proxies from the environment are not used. Thread-safe; each
+// call uses its own connection. The first call runs neon's process-wide
+// set-up (ne_sock_init), which also sets SIGPIPE to SIG_IGN.
+//
+// Errors name the method, the URL and what went wrong: InvalidArgument for
+// a bad URL, method or content type; Unimplemented for https:// without
+// TLS support; Unavailable when the host cannot be resolved or reached or
+// the connection breaks; DeadlineExceeded on timeout; ResourceExhausted for
+// a reply body over kMaxReplyBytes.
+absl::StatusOr<HttpReply> HttpRequestTo(std::string_view method,
+                                        std::string_view url,
+                                        std::string_view content_type,
+                                        std::string_view body,
+                                        TimeDelta timeout);
 
 // POSTs `offer_sdp` to `url` (http:// or https://, e.g.
 // "http://127.0.0.1:8080/offer") with Content-Type application/sdp and
@@ -34,7 +65,7 @@ inline constexpr size_t kMaxAnswerBytes = 1024 * 1024;
 // 404 NotFound, 413 ResourceExhausted, 503 Unavailable, other 5xx
 // Internal) with the status line and the start of the server's message;
 // Internal for a success reply that is not SDP; ResourceExhausted for a
-// reply over kMaxAnswerBytes.
+// reply over kMaxReplyBytes.
 absl::StatusOr<std::string> PostOffer(
     std::string_view url, std::string_view offer_sdp,
     TimeDelta timeout = TimeDelta::Seconds(10));
