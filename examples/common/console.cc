@@ -3,6 +3,10 @@
 #include <cstdio>
 #include <mutex>
 #include <random>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/absl_compat.h"
 
 namespace simrtc::examples {
 namespace {
@@ -19,10 +23,28 @@ void Write(std::FILE* out, std::string_view line) {
   std::fflush(out);
 }
 
+std::string& ProgramName() {
+  static std::string name = "example";
+  return name;
+}
+
 }  // namespace
 
 void PrintLine(std::string_view line) { Write(stdout, line); }
 void PrintErrorLine(std::string_view line) { Write(stderr, line); }
+
+void SetProgramName(std::string_view name) { ProgramName() = name; }
+
+void PrintNoteLine(std::string_view text) {
+  PrintErrorLine(absl::StrCat(ToAbsl(ProgramName()), ": ", ToAbsl(text)));
+}
+
+int Fail(std::string_view why) {
+  PrintNoteLine(why);
+  return 1;
+}
+
+int Fail(const absl::Status& status) { return Fail(ToStd(status.message())); }
 
 std::string RandomText(size_t length) {
   static constexpr std::string_view kLetters =

@@ -24,7 +24,13 @@
 //                        IPv4 interface).
 //   --verbose            the stack's debug log on stderr.
 //
-// Flag names may be written with '-' or '_' (--offer-url, --offer_url).
+// Flag names may be written with '-' or '_' (--offer-url, --offer_url;
+// flag_names.h).
+//
+// options.cc defines these flags: a program that calls ParseOptions links
+// them, and must not define flags of its own by these names (hub,
+// ice_restart and offer_answer, which do, use the rest of examples/common
+// only).
 #ifndef EXAMPLES_COMMON_OPTIONS_H_
 #define EXAMPLES_COMMON_OPTIONS_H_
 
@@ -36,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "core/base/socket_address.h"
 #include "core/base/time.h"
+#include "examples/common/flag_names.h"
 
 namespace simrtc::examples {
 
@@ -51,11 +58,6 @@ struct Options {
   bool loopback_ice = true;
   bool verbose = false;
 };
-
-// argv with '-' in flag names ("--offer-url=x") turned into '_' (what
-// Abseil's flag names allow), up to a bare "--".
-std::vector<char*> NormalizeFlagNames(int argc, char** argv,
-                                      std::vector<std::string>& storage);
 
 // Parses the command line (Abseil flags, after NormalizeFlagNames) and
 // returns the shared options; InvalidArgument naming the flag when one is

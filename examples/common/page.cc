@@ -1,6 +1,37 @@
 #include "examples/common/page.h"
 
+#include <utility>
+
 namespace simrtc::examples {
+
+signal::HttpRoute PageRoute(
+    std::string_view page,
+    std::vector<std::pair<std::string, std::string>> headers) {
+  return signal::HttpRoute{
+      "GET",
+      "/",
+      {},
+      [body = std::string(page),
+       headers = std::move(headers)](const signal::HttpRequest&) {
+        signal::HttpResponse r;
+        r.content_type = "text/html; charset=utf-8";
+        r.body = body;
+        r.headers = headers;
+        return r;
+      }};
+}
+
+std::vector<signal::HttpRoute> PageRoutes(std::string_view page) {
+  std::vector<signal::HttpRoute> routes;
+  routes.push_back(PageRoute(page));
+  routes.push_back(signal::HttpRoute{
+      "GET", "/favicon.ico", {}, [](const signal::HttpRequest&) {
+        signal::HttpResponse r;
+        r.status = 204;
+        return r;
+      }});
+  return routes;
+}
 
 std::string_view DataChannelsPage() {
   static constexpr std::string_view kPage = R"html(<!doctype html>

@@ -1,10 +1,26 @@
-// The browser page the answering examples serve at "/" with --signal=http.
+// The browser pages the examples serve at "/": the routes that serve a page,
+// and the data-channel examples' page (served with --signal=http).
 #ifndef EXAMPLES_COMMON_PAGE_H_
 #define EXAMPLES_COMMON_PAGE_H_
 
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "net/signal/http_server.h"
 
 namespace simrtc::examples {
+
+// GET "/" answering `page` (copied) as text/html; charset=utf-8, with the
+// extra `headers`.
+signal::HttpRoute PageRoute(
+    std::string_view page,
+    std::vector<std::pair<std::string, std::string>> headers = {});
+
+// PageRoute(page), and GET "/favicon.ico" answering 204 (no content) so
+// that browsers do not log a 404 for the icon.
+std::vector<signal::HttpRoute> PageRoutes(std::string_view page);
 
 // A self-contained HTML page (inline script, no external resources) that
 // creates an RTCPeerConnection (no ICE servers) with one data channel

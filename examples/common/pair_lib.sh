@@ -1,7 +1,26 @@
-# Smoke-test helpers for the data-channel examples: run an answering and an
-# offering example against each other, signaling through fifos (the base64
-# lines of --signal=stdin) or HTTP, and check what they print. Source
-# tests/interop/lib.sh first (fail, PIDS cleanup, TMP).
+# Smoke-test helpers for the examples. Source tests/interop/lib.sh first
+# (fail, PIDS cleanup, TMP, spawn).
+#
+# Any smoke test:
+#   need_binaries BIN...          fail unless each BIN is executable.
+#   await_listening FILE [SECS]   wait (default 30 s) for the "LISTENING
+#                                 <ip>:<port>" line a server prints in FILE
+#                                 and set ADDR to the address; false when
+#                                 none came.
+#   wait_line FILE REGEX SECS     print the first line of FILE matching
+#                                 REGEX (grep -E) once there; false when none
+#                                 came in time.
+#   logs                          print every $TMP/*.log (tests that keep
+#                                 one log per process there).
+#   log_failures                  from here on, fail also prints logs.
+#   chromium_node_path CLI        for a Node page driver: locate_chromium_peer
+#                                 CLI (tests/interop/chromium_peer.sh,
+#                                 sourced first) and export NODE_PATH with
+#                                 its playwright-core.
+#
+# The data-channel examples: run an answering and an offering example
+# against each other, signaling through fifos (the base64 lines of
+# --signal=stdin) or HTTP, and check what they print.
 #
 #   pair_stdin NAME ANSWERER_ARRAY OFFERER_ARRAY
 #   pair_http  NAME ANSWERER_ARRAY OFFERER_ARRAY
@@ -14,8 +33,38 @@
 #                                 least N received messages, and the first
 #                                 message each side sent arrived verbatim.
 #   expect_line FILE REGEX WHAT   FILE has a line matching REGEX (grep -E).
+#   exchange_both ANSWERER OFFERER  the two binaries through fifos, then
+#                                 through HTTP, each run with --interval=0.2
+#                                 --count=3 --duration=60, and
+#                                 expect_exchange of 3 messages on "data".
 B64_RE='^[A-Za-z0-9+/]{40,}={0,2}$'
 PAIR_TIMEOUT="${PAIR_TIMEOUT:-90}"
+
+need_binaries() {
+  local b
+  for b in "$@"; do
+    [ -x "$b" ] || fail "binary missing: $b"
+  done
+}
+
+logs() {
+  local f
+  for f in "$TMP"/*.log; do
+    [ -f "$f" ] || continue
+    echo "---- $f"
+    cat "$f"
+  done
+}
+
+log_failures() {
+  fail() { echo "FAIL: $*" >&2; logs >&2; exit 1; }
+}
+
+chromium_node_path() {  # CLI
+  locate_chromium_peer "$1"
+  export NODE_PATH="$(dirname "$PEER")/node_modules"
+  [ -d "$NODE_PATH/playwright-core" ] || fail "no playwright-core in $NODE_PATH"
+}
 
 show_logs() {  # DIR
   for f in "$1"/*.out "$1"/*.err; do
@@ -40,6 +89,12 @@ wait_line() {
   return 1
 }
 
+await_listening() {  # FILE [SECONDS]
+  local line
+  line="$(wait_line "$1" '^LISTENING ' "${2:-30}")" || return 1
+  ADDR="${line#LISTENING }"
+}
+
 # wait_exit DIR PID WHAT: waits for PID (bounded by its own timeout wrapper)
 # and fails unless it exited 0.
 wait_exit() {
@@ -48,14 +103,21 @@ wait_exit() {
   [ "$rc" = 0 ] || pair_fail "$dir" "$what exited with status $rc (124: timed out)"
 }
 
+# pair_begin NAME ANSWERER_ARRAY OFFERER_ARRAY HOW: sets PAIR_DIR (made)
+# and announces the pairing.
+pair_begin() {
+  local -n pb_ans="$2" pb_off="$3"
+  PAIR_DIR="$TMP/$1"
+  mkdir -p "$PAIR_DIR"
+  echo "== $1: ${pb_ans[*]##*/} <-> ${pb_off[*]##*/} ($4)"
+}
+
 pair_stdin() {
   local name="$1"
   local -n ans_cmd="$2" off_cmd="$3"
-  PAIR_DIR="$TMP/$name"
+  pair_begin "$name" "$2" "$3" stdin/stdout
   local dir="$PAIR_DIR"
-  mkdir -p "$dir"
   mkfifo "$dir/answerer.in" "$dir/offerer.in"
-  echo "== $name: ${ans_cmd[*]##*/} <-> ${off_cmd[*]##*/} (stdin/stdout)"
   timeout "$PAIR_TIMEOUT" "${off_cmd[@]}" --signal=stdin <"$dir/offerer.in" \
     >"$dir/offerer.out" 2>"$dir/offerer.err" &
   local off_pid=$!
@@ -81,18 +143,15 @@ pair_stdin() {
 pair_http() {
   local name="$1"
   local -n ans_cmd="$2" off_cmd="$3"
-  PAIR_DIR="$TMP/$name"
+  pair_begin "$name" "$2" "$3" HTTP
   local dir="$PAIR_DIR"
-  mkdir -p "$dir"
-  echo "== $name: ${ans_cmd[*]##*/} <-> ${off_cmd[*]##*/} (HTTP)"
   timeout "$PAIR_TIMEOUT" "${ans_cmd[@]}" --signal=http --http=127.0.0.1:0 \
     </dev/null >"$dir/answerer.out" 2>"$dir/answerer.err" &
   local ans_pid=$!
   PIDS+=("$ans_pid")
-  local listening
-  listening="$(wait_line "$dir/answerer.out" '^LISTENING ' 30)" ||
+  await_listening "$dir/answerer.out" ||
     pair_fail "$dir" "$name: the answerer printed no LISTENING line"
-  PAIR_ADDR="${listening#LISTENING }"
+  PAIR_ADDR="$ADDR"
   timeout "$PAIR_TIMEOUT" "${off_cmd[@]}" --signal=http \
     --offer-url="http://$PAIR_ADDR/offer" </dev/null \
     >"$dir/offerer.out" 2>"$dir/offerer.err" &
@@ -126,4 +185,15 @@ expect_exchange() {  # NAME LABEL N
   expect_delivered "$dir/offerer.out" "$dir/answerer.out" "$2"
   expect_delivered "$dir/answerer.out" "$dir/offerer.out" "$2"
   echo "   ok: both opened '$2' and exchanged >= $3 messages each way"
+}
+
+exchange_both() {  # ANSWERER OFFERER
+  need_binaries "$1" "$2"
+  local flags=(--interval=0.2 --count=3 --duration=60)
+  PAIR_ANSWERER=("$1" "${flags[@]}")
+  PAIR_OFFERER=("$2" "${flags[@]}")
+  pair_stdin stdin PAIR_ANSWERER PAIR_OFFERER
+  expect_exchange stdin data 3
+  pair_http http PAIR_ANSWERER PAIR_OFFERER
+  expect_exchange http data 3
 }

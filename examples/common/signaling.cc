@@ -3,13 +3,12 @@
 #include <chrono>
 #include <iostream>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/str_format.h"
-#include "core/base/logging.h"
 #include "examples/common/console.h"
 #include "examples/common/page.h"
+#include "examples/common/waiting.h"
 #include "net/signal/http_client.h"
 #include "net/signal/read_line.h"
 #include "net/signal/sdp_codec.h"
@@ -56,25 +55,6 @@ absl::StatusOr<peer::SessionDescription> ReadDescription(peer::SdpType want) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<net::Runtime>> MakeRuntime(
-    const Options& options) {
-  net::RuntimeOptions o;
-  o.ipv6 = false;
-  if (options.loopback_ice) {
-    o.include_loopback = true;
-    o.ip_filter = [](const IpAddress& ip) { return ip.IsLoopback(); };
-  }
-  if (options.verbose) {
-    static Logger* logger = [] {
-      auto* l = new Logger("example");
-      l->set_level(LogLevel::kDebug);
-      return l;
-    }();
-    o.logger = logger;
-  }
-  return net::Runtime::Create(std::move(o));
-}
-
 Answerer::Answerer(net::Runtime& runtime, const Options& options,
                    peer::Configuration config, SetupFn setup,
                    Progress& progress)
@@ -103,13 +83,8 @@ absl::StatusOr<std::unique_ptr<Answerer>> Answerer::Start(
   }
   Answerer* self = a.get();
   std::vector<signal::HttpRoute> routes;
-  routes.push_back({"GET", "/", {}, [](const signal::HttpRequest&) {
-                      signal::HttpResponse page;
-                      page.content_type = "text/html; charset=utf-8";
-                      page.body = std::string(DataChannelsPage());
-                      page.headers = {{"Cache-Control", "no-store"}};
-                      return page;
-                    }});
+  routes.push_back(
+      PageRoute(DataChannelsPage(), {{"Cache-Control", "no-store"}}));
   routes.push_back(signal::SdpOfferRoute(
       [self](std::string offer) -> absl::StatusOr<std::string> {
         return self->Answer(std::move(offer), /*single=*/false);
@@ -176,20 +151,16 @@ absl::StatusOr<std::unique_ptr<net::PeerConnection>> ConnectOfferer(
     answer = *std::move(read);
   } else {
     // The answerer may still be starting: retry while nobody listens.
-    const auto deadline =
-        std::chrono::steady_clock::now() +
+    const Clock::time_point deadline =
+        Clock::now() +
         std::chrono::microseconds(options.duration > TimeDelta::Zero()
                                       ? options.duration.us()
                                       : TimeDelta::Seconds(30).us());
-    absl::StatusOr<std::string> sdp;
-    while (true) {
-      sdp = signal::PostOffer(options.offer_url, offer->sdp, kHttpTimeout);
-      if (sdp.ok() || sdp.status().code() != absl::StatusCode::kUnavailable ||
-          std::chrono::steady_clock::now() > deadline) {
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    absl::StatusOr<std::string> sdp = RetryWhileUnavailable(
+        [&] {
+          return signal::PostOffer(options.offer_url, offer->sdp, kHttpTimeout);
+        },
+        deadline);
     if (!sdp.ok()) return sdp.status();
     answer.sdp = *std::move(sdp);
   }

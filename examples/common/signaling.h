@@ -1,6 +1,7 @@
-// Connecting the data-channel examples: the runtime, the answering side and
-// the offering side, with either signaling mode of Options (non-trickle:
-// every description is sent after ICE gathering completed).
+// Connecting the data-channel examples: the answering side and the
+// offering side (their runtime: MakeRuntime of runtime.h), with either
+// signaling mode of Options (non-trickle: every description is sent after ICE
+// gathering completed).
 //
 // Prints on stdout, besides the channel lines of pumps.h:
 //  * stdin mode: the local description as one base64 line (sdp_codec.h).
@@ -22,16 +23,12 @@
 #include "core/peer/configuration.h"
 #include "examples/common/options.h"
 #include "examples/common/progress.h"
+#include "examples/common/runtime.h"
 #include "net/peer_connection.h"
 #include "net/runtime.h"
 #include "net/signal/http_server.h"
 
 namespace simrtc::examples {
-
-// A Runtime whose ICE uses 127.0.0.1 only (--loopback_ice, the default) or
-// every IPv4 interface but loopback.
-absl::StatusOr<std::unique_ptr<net::Runtime>> MakeRuntime(
-    const Options& options);
 
 // Called for each new PeerConnection before negotiation starts: the
 // answerer sets OnDataChannel here, the offerer creates its channel.

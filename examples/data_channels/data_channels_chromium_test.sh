@@ -15,11 +15,9 @@ source tests/interop/chromium_peer.sh
 source examples/common/pair_lib.sh
 SERVER="$1"
 PAGE_TEST="$2"
-[ -x "$SERVER" ] || fail "server missing: $SERVER"
+need_binaries "$SERVER"
 [ -f "$PAGE_TEST" ] || fail "page_test.js missing: $PAGE_TEST"
-locate_chromium_peer "$3"
-export NODE_PATH="$(dirname "$PEER")/node_modules"
-[ -d "$NODE_PATH/playwright-core" ] || fail "no playwright-core in $NODE_PATH"
+chromium_node_path "$3"
 
 dir="$TMP/chromium"
 mkdir -p "$dir"
@@ -27,9 +25,9 @@ timeout 150 "$SERVER" --http=127.0.0.1:0 --interval=0.2 --count=3 --duration=120
   </dev/null >"$dir/server.out" 2>"$dir/server.err" &
 server_pid=$!
 PIDS+=("$server_pid")
-listening="$(wait_line "$dir/server.out" '^LISTENING ' 30)" ||
+await_listening "$dir/server.out" ||
   pair_fail "$dir" "the server printed no LISTENING line"
-url="http://${listening#LISTENING }/"
+url="http://$ADDR/"
 echo "== Chromium opens $url"
 timeout 140 node "$PAGE_TEST" --url="$url" --messages=3 --timeout=90 \
   >"$dir/page.out" 2>"$dir/page.err" || pair_fail "$dir" "page_test.js failed"

@@ -8,24 +8,14 @@
 source tests/interop/lib.sh
 source examples/common/pair_lib.sh
 ANSWER="$1"
-OFFER="$2"
-[ -x "$ANSWER" ] && [ -x "$OFFER" ] || fail "binaries missing: $ANSWER $OFFER"
-FLAGS=(--interval=0.2 --count=3 --duration=60)
-A=("$ANSWER" "${FLAGS[@]}")
-O=("$OFFER" "${FLAGS[@]}")
-
-pair_stdin stdin A O
-expect_exchange stdin data 3
-
-pair_http http A O
-expect_exchange http data 3
+exchange_both "$ANSWER" "$2"
 
 echo "== the page and the endpoint's rejections"
 timeout 60 "$ANSWER" --http=127.0.0.1:0 --duration=30 </dev/null \
   >"$TMP/server.out" 2>"$TMP/server.err" &
 PIDS+=("$!")
-listening="$(wait_line "$TMP/server.out" '^LISTENING ' 30)" || fail "no LISTENING line"
-python3 - "http://${listening#LISTENING }" <<'PY' || fail "HTTP checks failed"
+await_listening "$TMP/server.out" || fail "no LISTENING line"
+python3 - "http://$ADDR" <<'PY' || fail "HTTP checks failed"
 import sys, urllib.request, urllib.error
 base = sys.argv[1]
 page = urllib.request.urlopen(base + "/", timeout=10)

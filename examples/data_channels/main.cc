@@ -26,13 +26,9 @@
 //
 // --count N and --duration S make it end by itself (see
 // examples/common/options.h); otherwise it runs until interrupted.
-#include <memory>
-
 #include "absl/flags/usage.h"
 #include "examples/common/options.h"
-#include "examples/common/progress.h"
-#include "examples/common/pumps.h"
-#include "examples/common/signaling.h"
+#include "examples/common/session.h"
 
 namespace simrtc::examples {
 namespace {
@@ -44,29 +40,10 @@ int Run(int argc, char** argv) {
   absl::StatusOr<Options> options = ParseOptions(argc, argv, SignalMode::kHttp);
   if (!options.ok()) return ExitUsage(options.status());
 
-  Progress::Limits limits = Progress::LimitsFrom(*options);
   // One session on stdin; a browser may reload the page over HTTP.
-  limits.fail_on_early_close = options->signal == SignalMode::kStdin;
-  Progress progress(limits);
-  Pumps pumps(progress, options->interval);
-  auto runtime = MakeRuntime(*options);
-  if (!runtime.ok()) return ExitFailure("runtime", runtime.status());
-
-  auto answerer = Answerer::Start(
-      **runtime, *options, peer::Configuration{},
-      [&](net::PeerConnection& pc) {
-        pc.OnDataChannel([&](std::shared_ptr<net::DataChannel> channel) {
-          pumps.Add(channel);
-        });
-        return absl::OkStatus();
-      },
-      progress);
-  if (!answerer.ok()) return ExitFailure("answering", answerer.status());
-
-  const int code = progress.Wait();
-  pumps.Stop();
-  (*answerer)->Stop();
-  return code;
+  return RunSession(
+      *options, {.role = Role::kAnswer,
+                 .fail_on_early_close = options->signal == SignalMode::kStdin});
 }
 
 }  // namespace

@@ -19,16 +19,13 @@
 //
 // ICE uses 127.0.0.1 only unless --loopback_ice=false; --duration S bounds
 // the run (reaching it is a failure when --count was given).
-#include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "examples/common/options.h"
-#include "examples/common/progress.h"
-#include "examples/common/pumps.h"
-#include "examples/common/signaling.h"
+#include "examples/common/session.h"
 
 ABSL_FLAG(std::string, role, "offer",
           "offer (creates the channel) or answer (takes the peer's)");
@@ -65,43 +62,10 @@ int Run(int argc, char** argv) {
         absl::InvalidArgumentError("--close-after must be 0 or more"));
   }
 
-  Progress::Limits limits = Progress::LimitsFrom(*options);
-  limits.exit_on_close = true;
-  Progress progress(limits);
-  Pumps pumps(progress, options->interval, close_after);
-  auto runtime = MakeRuntime(*options);
-  if (!runtime.ok()) return ExitFailure("runtime", runtime.status());
-
-  if (role == "offer") {
-    auto pc = ConnectOfferer(
-        **runtime, *options, peer::Configuration{},
-        [&](net::PeerConnection& pc) -> absl::Status {
-          auto channel = pc.CreateDataChannel("data");
-          if (!channel.ok()) return channel.status();
-          pumps.Add(*channel);
-          return absl::OkStatus();
-        },
-        progress);
-    if (!pc.ok()) return ExitFailure("offering", pc.status());
-    const int code = progress.Wait();
-    pumps.Stop();
-    (void)(*pc)->Close();
-    return code;
-  }
-  auto answerer = Answerer::Start(
-      **runtime, *options, peer::Configuration{},
-      [&](net::PeerConnection& pc) {
-        pc.OnDataChannel([&](std::shared_ptr<net::DataChannel> channel) {
-          pumps.Add(channel);
-        });
-        return absl::OkStatus();
-      },
-      progress);
-  if (!answerer.ok()) return ExitFailure("answering", answerer.status());
-  const int code = progress.Wait();
-  pumps.Stop();
-  (*answerer)->Stop();
-  return code;
+  return RunSession(*options,
+                    {.role = role == "offer" ? Role::kOffer : Role::kAnswer,
+                     .close_after = close_after,
+                     .exit_on_close = true});
 }
 
 }  // namespace

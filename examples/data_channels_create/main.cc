@@ -15,13 +15,9 @@
 //
 // ICE uses 127.0.0.1 only unless --loopback_ice=false. --count N and
 // --duration S make it end by itself (see examples/common/options.h).
-#include <memory>
-
 #include "absl/flags/usage.h"
 #include "examples/common/options.h"
-#include "examples/common/progress.h"
-#include "examples/common/pumps.h"
-#include "examples/common/signaling.h"
+#include "examples/common/session.h"
 
 namespace simrtc::examples {
 namespace {
@@ -34,28 +30,8 @@ int Run(int argc, char** argv) {
       ParseOptions(argc, argv, SignalMode::kStdin);
   if (!options.ok()) return ExitUsage(options.status());
 
-  Progress::Limits limits = Progress::LimitsFrom(*options);
-  limits.fail_on_early_close = true;
-  Progress progress(limits);
-  Pumps pumps(progress, options->interval);
-  auto runtime = MakeRuntime(*options);
-  if (!runtime.ok()) return ExitFailure("runtime", runtime.status());
-
-  auto pc = ConnectOfferer(
-      **runtime, *options, peer::Configuration{},
-      [&](net::PeerConnection& pc) -> absl::Status {
-        auto channel = pc.CreateDataChannel("data");
-        if (!channel.ok()) return channel.status();
-        pumps.Add(*channel);
-        return absl::OkStatus();
-      },
-      progress);
-  if (!pc.ok()) return ExitFailure("offering", pc.status());
-
-  const int code = progress.Wait();
-  pumps.Stop();
-  (void)(*pc)->Close();
-  return code;
+  return RunSession(*options,
+                    {.role = Role::kOffer, .fail_on_early_close = true});
 }
 
 }  // namespace

@@ -5,14 +5,5 @@
 # through HTTP: 3 messages each way, both exit 0.
 source tests/interop/lib.sh
 source examples/common/pair_lib.sh
-ANSWER="$1"
-OFFER="$2"
-[ -x "$ANSWER" ] && [ -x "$OFFER" ] || fail "binaries missing: $ANSWER $OFFER"
-FLAGS=(--interval=0.2 --count=3 --duration=60)
-A=("$ANSWER" "${FLAGS[@]}")
-O=("$OFFER" "${FLAGS[@]}")
-pair_stdin stdin A O
-expect_exchange stdin data 3
-pair_http http A O
-expect_exchange http data 3
+exchange_both "$1" "$2"
 echo PASS

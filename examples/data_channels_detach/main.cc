@@ -13,13 +13,9 @@
 //   bazel run //examples/data_channels_detach -- --http=127.0.0.1:8080
 //   then open http://localhost:8080/ (browser set-up: see
 //   examples/data_channels/main.cc).
-#include <memory>
-
 #include "absl/flags/usage.h"
 #include "examples/common/options.h"
-#include "examples/common/progress.h"
-#include "examples/common/pumps.h"
-#include "examples/common/signaling.h"
+#include "examples/common/session.h"
 
 namespace simrtc::examples {
 namespace {
@@ -31,30 +27,10 @@ int Run(int argc, char** argv) {
   absl::StatusOr<Options> options = ParseOptions(argc, argv, SignalMode::kHttp);
   if (!options.ok()) return ExitUsage(options.status());
 
-  Progress::Limits limits = Progress::LimitsFrom(*options);
-  limits.fail_on_early_close = options->signal == SignalMode::kStdin;
-  Progress progress(limits);
-  Pumps pumps(progress, options->interval);
-  auto runtime = MakeRuntime(*options);
-  if (!runtime.ok()) return ExitFailure("runtime", runtime.status());
-
-  peer::Configuration config;
-  config.detach_data_channels = true;
-  auto answerer = Answerer::Start(
-      **runtime, *options, config,
-      [&](net::PeerConnection& pc) {
-        pc.OnDataChannel([&](std::shared_ptr<net::DataChannel> channel) {
-          pumps.AddDetached(channel);
-        });
-        return absl::OkStatus();
-      },
-      progress);
-  if (!answerer.ok()) return ExitFailure("answering", answerer.status());
-
-  const int code = progress.Wait();
-  pumps.Stop();
-  (*answerer)->Stop();
-  return code;
+  return RunSession(
+      *options, {.role = Role::kAnswer,
+                 .detached = true,
+                 .fail_on_early_close = options->signal == SignalMode::kStdin});
 }
 
 }  // namespace

@@ -11,13 +11,9 @@
 //   then paste the answer line here. Or, against an HTTP answerer:
 //   data_channels_detach_create --signal=http
 //   --offer-url=http://127.0.0.1:8080/offer
-#include <memory>
-
 #include "absl/flags/usage.h"
 #include "examples/common/options.h"
-#include "examples/common/progress.h"
-#include "examples/common/pumps.h"
-#include "examples/common/signaling.h"
+#include "examples/common/session.h"
 
 namespace simrtc::examples {
 namespace {
@@ -30,30 +26,9 @@ int Run(int argc, char** argv) {
       ParseOptions(argc, argv, SignalMode::kStdin);
   if (!options.ok()) return ExitUsage(options.status());
 
-  Progress::Limits limits = Progress::LimitsFrom(*options);
-  limits.fail_on_early_close = true;
-  Progress progress(limits);
-  Pumps pumps(progress, options->interval);
-  auto runtime = MakeRuntime(*options);
-  if (!runtime.ok()) return ExitFailure("runtime", runtime.status());
-
-  peer::Configuration config;
-  config.detach_data_channels = true;
-  auto pc = ConnectOfferer(
-      **runtime, *options, config,
-      [&](net::PeerConnection& pc) -> absl::Status {
-        auto channel = pc.CreateDataChannel("data");
-        if (!channel.ok()) return channel.status();
-        pumps.AddDetached(*channel);
-        return absl::OkStatus();
-      },
-      progress);
-  if (!pc.ok()) return ExitFailure("offering", pc.status());
-
-  const int code = progress.Wait();
-  pumps.Stop();
-  (void)(*pc)->Close();
-  return code;
+  return RunSession(
+      *options,
+      {.role = Role::kOffer, .detached = true, .fail_on_early_close = true});
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 #!/bin/bash
 # Smoke test of //examples/data_channels_flow_control: a 3-second run must
 # print throughput lines, receive bytes, lose no message and exit 0.
-set -u
+source tests/interop/lib.sh
+source examples/common/pair_lib.sh
 BIN="$1"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ -x "$BIN" ] || fail "binary missing: $BIN"
-LOG="${TEST_TMPDIR:-/tmp}/flow_control.log"
+need_binaries "$BIN"
+LOG="$TMP/flow_control.log"
 
 timeout 120 "$BIN" --duration 3 >"$LOG" 2>&1
 status=$?

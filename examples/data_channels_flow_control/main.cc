@@ -21,23 +21,22 @@
 // out of sequence <k>, lost <l>".
 // Exit status 0 when bytes > 0 and every message arrived in sequence.
 // ICE uses 127.0.0.1 only; signaling is direct (both peers in-process).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdint>
-#include <cstdio>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
 #include "core/base/byte_io.h"
+#include "examples/common/console.h"
+#include "examples/common/program.h"
+#include "examples/common/runtime.h"
+#include "examples/common/waiting.h"
 #include "net/peer_connection.h"
 #include "net/runtime.h"
 
@@ -51,20 +50,15 @@ ABSL_FLAG(int, timeout, 30,
 namespace simrtc::flow_control {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using examples::Clock;
+using examples::Fail;
+using examples::Interrupted;
+using examples::Say;
+using examples::WaitUntil;
 
 constexpr size_t kMessageSize = 1024;
 constexpr size_t kBufferedAmountLowThreshold = 512 * 1024;
 constexpr size_t kMaxBufferedAmount = 1024 * 1024;
-
-std::atomic<bool> g_interrupted{false};
-
-void OnSignal(int) { g_interrupted.store(true); }
-
-int Fail(const std::string& why) {
-  std::fprintf(stderr, "data_channels_flow_control: %s\n", why.c_str());
-  return 1;
-}
 
 // The requester's side: fills the channel up to kMaxBufferedAmount from the
 // loop thread, in OnOpen and OnBufferedAmountLow.
@@ -152,41 +146,22 @@ class Responder {
   std::atomic<uint64_t> out_of_sequence_{0};
 };
 
-bool WaitFor(const std::function<bool()>& done, Clock::duration timeout) {
-  const Clock::time_point deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline || g_interrupted.load()) return done();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
 int Run() {
   const double duration = absl::GetFlag(FLAGS_duration);
   const auto timeout = std::chrono::seconds(absl::GetFlag(FLAGS_timeout));
   if (duration < 0) return Fail("--duration must be >= 0");
 
-  net::RuntimeOptions options;
-  options.include_loopback = true;
-  options.ipv6 = false;
-  options.ip_filter = [](const IpAddress& ip) {
-    return ip == IpAddress::V4(127, 0, 0, 1);
-  };
-  auto runtime = net::Runtime::Create(std::move(options));
-  if (!runtime.ok()) return Fail(std::string(runtime.status().message()));
+  auto runtime = examples::MakeRuntime(examples::IceAddresses::kLoopback);
+  if (!runtime.ok()) return Fail(runtime.status());
   auto requester_pc = net::PeerConnection::Create(**runtime);
-  if (!requester_pc.ok()) {
-    return Fail(std::string(requester_pc.status().message()));
-  }
+  if (!requester_pc.ok()) return Fail(requester_pc.status());
   auto responder_pc = net::PeerConnection::Create(**runtime);
-  if (!responder_pc.ok()) {
-    return Fail(std::string(responder_pc.status().message()));
-  }
+  if (!responder_pc.ok()) return Fail(responder_pc.status());
 
   Responder responder;
   responder.Install(**responder_pc);
   auto channel = (*requester_pc)->CreateDataChannel("data");
-  if (!channel.ok()) return Fail(std::string(channel.status().message()));
+  if (!channel.ok()) return Fail(channel.status());
   Requester requester(*channel);
   requester.Install();
 
@@ -194,54 +169,48 @@ int Run() {
   // (complete, after ICE gathering).
   const TimeDelta gather = TimeDelta::Seconds(absl::GetFlag(FLAGS_timeout));
   if (absl::Status s = (*requester_pc)->SetLocalDescription(); !s.ok()) {
-    return Fail(std::string(s.message()));
+    return Fail(s);
   }
   auto offer = (*requester_pc)->LocalDescriptionAfterGathering(gather);
-  if (!offer.ok()) return Fail(std::string(offer.status().message()));
+  if (!offer.ok()) return Fail(offer.status());
   if (absl::Status s = (*responder_pc)->SetRemoteDescription(*offer); !s.ok()) {
-    return Fail(std::string(s.message()));
+    return Fail(s);
   }
   if (absl::Status s = (*responder_pc)->SetLocalDescription(); !s.ok()) {
-    return Fail(std::string(s.message()));
+    return Fail(s);
   }
   auto answer = (*responder_pc)->LocalDescriptionAfterGathering(gather);
-  if (!answer.ok()) return Fail(std::string(answer.status().message()));
+  if (!answer.ok()) return Fail(answer.status());
   if (absl::Status s = (*requester_pc)->SetRemoteDescription(*answer);
       !s.ok()) {
-    return Fail(std::string(s.message()));
+    return Fail(s);
   }
-  if (!WaitFor([&] { return requester.opened(); }, timeout)) {
+  if (!WaitUntil([&] { return requester.opened(); }, Clock::now() + timeout)) {
     return Fail(absl::StrFormat(
         "the channel did not open (connection %s)",
         peer::PeerConnectionStateName((*requester_pc)->connection_state())));
   }
-  std::printf("channel open; sending %zu-byte messages%s\n", kMessageSize,
-              duration > 0 ? absl::StrFormat(" for %g s", duration).c_str()
-                           : " until Ctrl-C");
-  std::fflush(stdout);
+  Say("channel open; sending %d-byte messages%s", kMessageSize,
+      duration > 0 ? absl::StrFormat(" for %g s", duration) : " until Ctrl-C");
 
   // Once per second: what arrived since the last report.
   const Clock::time_point start = Clock::now();
   Clock::time_point last = start;
   uint64_t last_bytes = 0;
   int ticks = 0;
-  while (!g_interrupted.load()) {
+  while (!Interrupted()) {
     const Clock::time_point next = start + std::chrono::seconds(ticks + 1);
     const Clock::time_point end =
         duration > 0 ? start + std::chrono::microseconds(
                                    static_cast<int64_t>(duration * 1e6))
                      : Clock::time_point::max();
-    while (!g_interrupted.load() && Clock::now() < std::min(next, end)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    if (g_interrupted.load()) break;
+    WaitUntil([&] { return Clock::now() >= std::min(next, end); });
+    if (Interrupted()) break;
     const Clock::time_point now = Clock::now();
     if (now >= next) {
       const uint64_t bytes = responder.bytes();
       const double seconds = std::chrono::duration<double>(now - last).count();
-      std::printf("Throughput: %.3f Mbps\n",
-                  (bytes - last_bytes) * 8.0 / seconds / 1e6);
-      std::fflush(stdout);
+      Say("Throughput: %.3f Mbps", (bytes - last_bytes) * 8.0 / seconds / 1e6);
       last = now;
       last_bytes = bytes;
       ++ticks;
@@ -253,20 +222,14 @@ int Run() {
   // once no fill is running any more.
   (void)(*runtime)->loop()->RunOnLoop([] {});
   const uint64_t sent = requester.sent();
-  g_interrupted.store(false);  // a second Ctrl-C cuts the wait short
-  const bool complete =
-      WaitFor([&] { return responder.received() >= sent; }, timeout);
+  examples::ClearInterrupted();  // a second Ctrl-C cuts the wait short
+  const bool complete = WaitUntil([&] { return responder.received() >= sent; },
+                                  Clock::now() + timeout);
   const uint64_t received = responder.received();
   const uint64_t lost = received < sent ? sent - received : 0;
-  std::printf(
-      "Total: sent %llu messages, received %llu messages (%llu bytes), out "
-      "of sequence %llu, lost %llu\n",
-      static_cast<unsigned long long>(sent),
-      static_cast<unsigned long long>(received),
-      static_cast<unsigned long long>(responder.bytes()),
-      static_cast<unsigned long long>(responder.out_of_sequence()),
-      static_cast<unsigned long long>(lost));
-  std::fflush(stdout);
+  Say("Total: sent %d messages, received %d messages (%d bytes), out of "
+      "sequence %d, lost %d",
+      sent, received, responder.bytes(), responder.out_of_sequence(), lost);
   (void)(*requester_pc)->Close();
   (void)(*responder_pc)->Close();
 
@@ -285,12 +248,11 @@ int Run() {
 }  // namespace simrtc::flow_control
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  simrtc::examples::StartProgram(
+      "data_channels_flow_control",
       "two loopback PeerConnections: the requester sends 1024-byte messages "
       "as fast as flow control allows, the responder prints the throughput. "
-      "[--duration S] [--timeout S]");
-  absl::ParseCommandLine(argc, argv);
-  std::signal(SIGINT, simrtc::flow_control::OnSignal);
-  std::signal(SIGTERM, simrtc::flow_control::OnSignal);
+      "[--duration S] [--timeout S]",
+      argc, argv);
   return simrtc::flow_control::Run();
 }

@@ -4,26 +4,13 @@
 # from a FIFO this script holds open, so lines are typed when the test
 # wants. Every wait is bounded; failures say what was missing and print the
 # logs. Only the processes started here are killed, by pid.
-set -u
+source tests/interop/lib.sh
+source examples/common/pair_lib.sh
+log_failures
 BIN="$1"
-TMP="$(mktemp -d "${TEST_TMPDIR:-/tmp}/hub.XXXXXX")"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-}
-trap cleanup EXIT
-logs() { for f in "$TMP"/*.log; do echo "---- $f"; cat "$f"; done; }
-fail() { echo "FAIL: $*" >&2; logs >&2; exit 1; }
-[ -x "$BIN" ] || fail "binary missing: $BIN"
+need_binaries "$BIN"
 # wait_for FILE PATTERN WHAT: until grep -E finds PATTERN in FILE (60 s).
-wait_for() {
-  for _ in $(seq 600); do
-    grep -qE "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "timeout waiting for $3"
-}
+wait_for() { wait_line "$1" "$2" 60 >/dev/null || fail "timeout waiting for $3"; }
 # start NAME FD ARGS...: runs the binary with stdin from a FIFO opened on
 # descriptor FD here, output to $TMP/NAME.log.
 start() {

@@ -33,8 +33,6 @@
 // learned as peer-reflexive candidates instead.
 #include <atomic>
 #include <chrono>
-#include <csignal>
-#include <cstdio>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -45,13 +43,17 @@
 #include <utility>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
-#include "core/base/absl_compat.h"
 #include "core/base/socket_address.h"
 #include "core/dtls/certificate.h"
+#include "examples/common/console.h"
+#include "examples/common/http.h"
+#include "examples/common/page.h"
+#include "examples/common/program.h"
+#include "examples/common/runtime.h"
+#include "examples/common/stats.h"
+#include "examples/common/waiting.h"
 #include "net/hub/certificate_files.h"
 #include "net/hub/hub.h"
 #include "net/peer_connection.h"
@@ -74,62 +76,20 @@ ABSL_FLAG(std::string, cert, "", "server: PEM certificate file for DTLS");
 namespace simrtc::hub_example {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::atomic<bool> g_interrupted{false};
-void OnSignal(int) { g_interrupted.store(true); }
-
-int Fail(const std::string& why) {
-  std::fprintf(stderr, "hub: %s\n", why.c_str());
-  return 1;
-}
-
-// Lines on stdout from several threads, whole and flushed.
-void PrintLine(const std::string& line) {
-  static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
-
-// Sleeps in small steps until `done`, Ctrl-C or the deadline.
-bool WaitFor(const std::function<bool()>& done, Clock::time_point deadline) {
-  while (!done()) {
-    if (g_interrupted.load() || Clock::now() > deadline) return done();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
-absl::StatusOr<std::unique_ptr<net::Runtime>> MakeRuntime() {
-  net::RuntimeOptions o;
-  if (absl::GetFlag(FLAGS_loopback)) {
-    o.include_loopback = true;
-    o.ipv6 = false;
-    o.ip_filter = [](const IpAddress& ip) {
-      return ip == IpAddress::V4(127, 0, 0, 1);
-    };
-  }
-  return net::Runtime::Create(std::move(o));
-}
+using examples::Clock;
+using examples::Fail;
+using examples::Note;
+using examples::PrintLine;
 
 // "address:port" of the remote candidate of the selected pair.
 std::optional<std::string> RemoteAddress(const net::PeerConnection& pc) {
   absl::StatusOr<peer::StatsReport> stats = pc.GetStats();
   if (!stats.ok()) return std::nullopt;
-  const peer::StatsEntry* transport = stats->Find("T01");
-  if (transport == nullptr) return std::nullopt;
-  auto pair_id = transport->Get<std::string>("selectedCandidatePairId");
-  if (!pair_id.has_value()) return std::nullopt;
-  const peer::StatsEntry* pair = stats->Find(*pair_id);
-  if (pair == nullptr) return std::nullopt;
-  auto remote_id = pair->Get<std::string>("remoteCandidateId");
-  const peer::StatsEntry* remote =
-      remote_id.has_value() ? stats->Find(*remote_id) : nullptr;
-  if (remote == nullptr) return std::nullopt;
-  auto address = remote->Get<std::string>("address");
-  auto port = remote->Get<int64_t>("port");
+  std::optional<examples::SelectedCandidates> pair =
+      examples::FindSelectedCandidates(*stats);
+  if (!pair.has_value() || pair->remote == nullptr) return std::nullopt;
+  auto address = pair->remote->Get<std::string>("address");
+  auto port = pair->remote->Get<int64_t>("port");
   if (!address.has_value() || !port.has_value()) return std::nullopt;
   const bool v6 = absl::StrContains(*address, ":");
   return absl::StrFormat(v6 ? "[%s]:%d" : "%s:%d", *address, *port);
@@ -212,26 +172,6 @@ document.getElementById('form').onsubmit = (e) => {
 </html>
 )html";
 
-// GET routes for the page (and an empty favicon, so browsers do not log a
-// 404).
-std::vector<signal::HttpRoute> PageRoutes() {
-  auto page = [](const signal::HttpRequest&) {
-    signal::HttpResponse r;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = std::string(kPage);
-    return r;
-  };
-  auto no_icon = [](const signal::HttpRequest&) {
-    signal::HttpResponse r;
-    r.status = 204;
-    return r;
-  };
-  std::vector<signal::HttpRoute> routes;
-  routes.push_back(signal::HttpRoute{"GET", "/", {}, page});
-  routes.push_back(signal::HttpRoute{"GET", "/favicon.ico", {}, no_icon});
-  return routes;
-}
-
 // ---- Server -----------------------------------------------------------------
 
 // Answers offers, one PeerConnection per peer, and registers each peer's
@@ -265,10 +205,7 @@ class ChatServer {
       // selected; its remote address names the peer, as in the seed.
       absl::StatusOr<std::string> key =
           hub->Register(std::move(ch), RemoteAddress(*raw).value_or(""));
-      if (!key.ok()) {
-        std::fprintf(stderr, "hub: %s\n",
-                     std::string(key.status().message()).c_str());
-      }
+      if (!key.ok()) Note("%s", key.status().message());
     });
     raw->OnConnectionStateChange([this, id](peer::PeerConnectionState s) {
       if (s == peer::PeerConnectionState::kFailed ||
@@ -319,14 +256,9 @@ class ChatServer {
   uint64_t next_id_ = 1;
 };
 
-absl::StatusOr<SocketAddress> ParseHttpAddress(std::string text) {
-  if (text.rfind("localhost:", 0) == 0) text = "127.0.0.1" + text.substr(9);
-  return SocketAddress::Parse(text);
-}
-
 int RunServer() {
   absl::StatusOr<SocketAddress> listen =
-      ParseHttpAddress(absl::GetFlag(FLAGS_http));
+      examples::ParseHttpAddress(absl::GetFlag(FLAGS_http));
   if (!listen.ok()) {
     return Fail("--http: " + std::string(listen.status().message()));
   }
@@ -336,13 +268,13 @@ int RunServer() {
   if (key.empty() != cert.empty()) return Fail("--key and --cert go together");
   if (!key.empty()) {
     absl::StatusOr<dtls::Certificate> c = hub::LoadKeyAndCertificate(key, cert);
-    if (!c.ok()) return Fail(std::string(c.status().message()));
+    if (!c.ok()) return Fail(c.status());
     certificate = *std::move(c);
-    std::fprintf(stderr, "hub: DTLS certificate %s\n",
-                 certificate->fingerprint().ToSdp().c_str());
+    Note("DTLS certificate %s", certificate->fingerprint().ToSdp());
   }
-  auto runtime = MakeRuntime();
-  if (!runtime.ok()) return Fail(std::string(runtime.status().message()));
+  auto runtime = examples::MakeRuntime(
+      examples::LoopbackOrAll(absl::GetFlag(FLAGS_loopback)));
+  if (!runtime.ok()) return Fail(runtime.status());
 
   hub::HubObserver observer;
   observer.on_message = [](const std::string& key,
@@ -361,14 +293,13 @@ int RunServer() {
   auto hub = std::make_shared<hub::Hub>(std::move(observer));
   ChatServer chat(**runtime, hub, std::move(certificate));
 
-  std::vector<signal::HttpRoute> routes = PageRoutes();
+  std::vector<signal::HttpRoute> routes = examples::PageRoutes(kPage);
   routes.push_back(signal::SdpOfferRoute(
       [&chat](std::string offer) { return chat.Answer(std::move(offer)); }));
   auto server = signal::HttpServer::Start(*listen, std::move(routes));
-  if (!server.ok()) return Fail(std::string(server.status().message()));
+  if (!server.ok()) return Fail(server.status());
   PrintLine("LISTENING " + (*server)->address().ToString());
-  std::fprintf(stderr, "hub: open %s in a browser; type to broadcast\n",
-               (*server)->url("/").c_str());
+  Note("open %s in a browser; type to broadcast", (*server)->url("/"));
 
   // stdin on its own thread: it may stay blocked in a read until the
   // process ends, so it shares the hub rather than borrowing it.
@@ -378,9 +309,7 @@ int RunServer() {
     if (r.exit_requested) exit_typed->store(true);
   }).detach();
 
-  while (!g_interrupted.load() && !exit_typed->load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  examples::WaitUntil([&] { return exit_typed->load(); });
   (*server)->Stop();
   chat.CloseAll();
   (*runtime)->Stop();
@@ -390,18 +319,15 @@ int RunServer() {
 // ---- Client -----------------------------------------------------------------
 
 int RunClient(std::string url) {
-  if (!absl::EndsWith(ToAbsl(url), "/offer")) {
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    url += "/offer";
-  }
+  url = examples::EndpointUrl(std::move(url), "/offer");
   const Clock::time_point deadline =
       Clock::now() + std::chrono::seconds(absl::GetFlag(FLAGS_timeout));
-  auto runtime = MakeRuntime();
-  if (!runtime.ok()) return Fail(std::string(runtime.status().message()));
-  auto pc = net::PeerConnection::Create(**runtime);
-  if (!pc.ok()) return Fail(std::string(pc.status().message()));
-  auto dc = (*pc)->CreateDataChannel("chat");
-  if (!dc.ok()) return Fail(std::string(dc.status().message()));
+  auto local = examples::MakeLocalPeer(
+      examples::LoopbackOrAll(absl::GetFlag(FLAGS_loopback)));
+  if (!local.ok()) return Fail(local.status());
+  net::PeerConnection* pc = local->pc.get();
+  auto dc = pc->CreateDataChannel("chat");
+  if (!dc.ok()) return Fail(dc.status());
   std::atomic<bool> open{false};
   std::atomic<bool> closed{false};
   (*dc)->OnOpen([&] { open = true; });
@@ -412,35 +338,28 @@ int RunClient(std::string url) {
                   : absl::StrFormat("(%d binary bytes)", m.data.size()));
   });
 
-  if (absl::Status s = (*pc)->SetLocalDescription(); !s.ok()) {
-    return Fail(std::string(s.message()));
-  }
-  auto offer = (*pc)->LocalDescriptionAfterGathering(
+  if (absl::Status s = pc->SetLocalDescription(); !s.ok()) return Fail(s);
+  auto offer = pc->LocalDescriptionAfterGathering(
       TimeDelta::Seconds(absl::GetFlag(FLAGS_timeout)));
-  if (!offer.ok()) return Fail(std::string(offer.status().message()));
-  absl::StatusOr<std::string> answer;
-  while (true) {  // the server may still be starting
-    answer = signal::PostOffer(url, offer->sdp, TimeDelta::Seconds(10));
-    if (answer.ok() ||
-        answer.status().code() != absl::StatusCode::kUnavailable ||
-        Clock::now() > deadline || g_interrupted.load()) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  if (!answer.ok()) return Fail(std::string(answer.status().message()));
-  if (absl::Status s = (*pc)->SetRemoteDescription(
+  if (!offer.ok()) return Fail(offer.status());
+  // The server may still be starting.
+  absl::StatusOr<std::string> answer = examples::RetryWhileUnavailable(
+      [&] {
+        return signal::PostOffer(url, offer->sdp, TimeDelta::Seconds(10));
+      },
+      deadline);
+  if (!answer.ok()) return Fail(answer.status());
+  if (absl::Status s = pc->SetRemoteDescription(
           peer::SessionDescription{peer::SdpType::kAnswer, *answer});
       !s.ok()) {
-    return Fail(std::string(s.message()));
+    return Fail(s);
   }
-  if (!WaitFor([&] { return open.load(); }, deadline)) {
-    return Fail(absl::StrFormat(
-        "the channel did not open (connection %s)",
-        peer::PeerConnectionStateName((*pc)->connection_state())));
+  if (!examples::WaitUntil([&] { return open.load(); }, deadline)) {
+    return Fail(
+        absl::StrFormat("the channel did not open (connection %s)",
+                        peer::PeerConnectionStateName(pc->connection_state())));
   }
-  std::fprintf(stderr, "hub: connected to %s; type to send, \"exit\" to quit\n",
-               url.c_str());
+  Note("connected to %s; type to send, \"exit\" to quit", url);
 
   auto exit_typed = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<net::DataChannel> channel = *dc;
@@ -454,18 +373,16 @@ int RunClient(std::string url) {
       }
       if (line.empty()) continue;
       if (absl::Status s = channel->SendText(line); !s.ok()) {
-        std::fprintf(stderr, "hub: %s\n", std::string(s.message()).c_str());
+        Note("%s", s.message());
       }
     }
   }).detach();
 
-  while (!g_interrupted.load() && !exit_typed->load() && !closed.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (closed.load()) std::fprintf(stderr, "hub: the server closed the chat\n");
+  examples::WaitUntil([&] { return exit_typed->load() || closed.load(); });
+  if (closed.load()) Note("the server closed the chat");
   (void)(*dc)->Close();
-  (void)(*pc)->Close();
-  (*runtime)->Stop();
+  (void)pc->Close();
+  local->runtime->Stop();
   return 0;
 }
 
@@ -473,12 +390,11 @@ int RunClient(std::string url) {
 }  // namespace simrtc::hub_example
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  simrtc::examples::StartProgram(
+      "hub",
       "a data-channel chat hub: [--http=IP:PORT] [--loopback], or a client: "
-      "--join=URL [--loopback]");
-  absl::ParseCommandLine(argc, argv);
-  std::signal(SIGINT, simrtc::hub_example::OnSignal);
-  std::signal(SIGTERM, simrtc::hub_example::OnSignal);
+      "--join=URL [--loopback]",
+      argc, argv);
   const std::string join = absl::GetFlag(FLAGS_join);
   if (!join.empty()) return simrtc::hub_example::RunClient(join);
   return simrtc::hub_example::RunServer();

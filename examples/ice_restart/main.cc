@@ -35,11 +35,8 @@
 //
 // ICE: every interface's addresses (loopback left out), or with
 // --loopback 127.0.0.1 only.
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
-#include <cstdio>
 #include <ctime>
 #include <functional>
 #include <memory>
@@ -52,12 +49,15 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
-#include "core/base/absl_compat.h"
 #include "core/base/socket_address.h"
+#include "examples/common/console.h"
+#include "examples/common/http.h"
+#include "examples/common/page.h"
+#include "examples/common/program.h"
+#include "examples/common/runtime.h"
+#include "examples/common/stats.h"
+#include "examples/common/waiting.h"
 #include "net/peer_connection.h"
 #include "net/runtime.h"
 #include "net/signal/http_client.h"
@@ -79,35 +79,11 @@ ABSL_FLAG(int, timeout, 60, "client: seconds to wait for each step");
 namespace simrtc::ice_restart {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::atomic<bool> g_interrupted{false};
-void OnSignal(int) { g_interrupted.store(true); }
-
-void Print(const std::string& line) {
-  static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
-
-int Fail(const std::string& why) {
-  std::fprintf(stderr, "ice_restart: %s\n", why.c_str());
-  return 1;
-}
-
-absl::StatusOr<std::unique_ptr<net::Runtime>> MakeRuntime() {
-  net::RuntimeOptions o;
-  if (absl::GetFlag(FLAGS_loopback)) {
-    o.include_loopback = true;
-    o.ipv6 = false;
-    o.ip_filter = [](const IpAddress& ip) {
-      return ip == IpAddress::V4(127, 0, 0, 1);
-    };
-  }
-  return net::Runtime::Create(std::move(o));
-}
+using examples::Clock;
+using examples::Fail;
+using examples::Interrupted;
+using examples::PrintLine;
+using examples::Say;
 
 // The value of the first "a=<name>:" line of `sdp`, or "".
 std::string SdpAttribute(std::string_view sdp, std::string_view name) {
@@ -131,23 +107,18 @@ std::string SdpAttribute(std::string_view sdp, std::string_view name) {
 std::optional<std::string> SelectedPair(const net::PeerConnection& pc) {
   absl::StatusOr<peer::StatsReport> stats = pc.GetStats();
   if (!stats.ok()) return std::nullopt;
-  const peer::StatsEntry* transport = stats->Find("T01");
-  if (transport == nullptr) return std::nullopt;
-  auto pair_id = transport->Get<std::string>("selectedCandidatePairId");
-  const peer::StatsEntry* pair =
-      pair_id.has_value() ? stats->Find(*pair_id) : nullptr;
-  if (pair == nullptr) return std::nullopt;
-  auto describe = [&](std::string_view member) -> std::string {
-    auto id = pair->Get<std::string>(member);
-    const peer::StatsEntry* c = id.has_value() ? stats->Find(*id) : nullptr;
+  std::optional<examples::SelectedCandidates> pair =
+      examples::FindSelectedCandidates(*stats);
+  if (!pair.has_value()) return std::nullopt;
+  auto describe = [](const peer::StatsEntry* c) -> std::string {
     if (c == nullptr) return "?";
     return absl::StrFormat("%s:%d (%s)",
                            c->Get<std::string>("address").value_or("?"),
                            c->Get<int64_t>("port").value_or(0),
                            c->Get<std::string>("candidateType").value_or("?"));
   };
-  return absl::StrFormat("%s <-> %s", describe("localCandidateId"),
-                         describe("remoteCandidateId"));
+  return absl::StrFormat("%s <-> %s", describe(pair->local),
+                         describe(pair->remote));
 }
 
 std::string Now() {
@@ -238,26 +209,6 @@ doSignaling(false).then(() => { el('restart').disabled = false; }).catch(report)
 </html>
 )html";
 
-// GET routes for the page (and an empty favicon, so browsers do not log a
-// 404).
-std::vector<signal::HttpRoute> PageRoutes() {
-  auto page = [](const signal::HttpRequest&) {
-    signal::HttpResponse r;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = std::string(kPage);
-    return r;
-  };
-  auto no_icon = [](const signal::HttpRequest&) {
-    signal::HttpResponse r;
-    r.status = 204;
-    return r;
-  };
-  std::vector<signal::HttpRoute> routes;
-  routes.push_back(signal::HttpRoute{"GET", "/", {}, page});
-  routes.push_back(signal::HttpRoute{"GET", "/favicon.ico", {}, no_icon});
-  return routes;
-}
-
 // ---- Server -----------------------------------------------------------------
 
 class Server {
@@ -288,8 +239,8 @@ class Server {
     absl::StatusOr<net::PeerConnection*> pc = PeerConnectionFor(*offer);
     if (!pc.ok()) return Error(500, pc.status());
     ++offers_;
-    Print(absl::StrFormat("Offer %d: remote ufrag %s", offers_,
-                          SdpAttribute(offer->sdp, "ice-ufrag")));
+    Say("Offer %d: remote ufrag %s", offers_,
+        SdpAttribute(offer->sdp, "ice-ufrag"));
     {
       // The next selected pair is printed even if it has the same
       // addresses: it belongs to the new ICE generation.
@@ -305,8 +256,8 @@ class Server {
     absl::StatusOr<peer::SessionDescription> answer =
         (*pc)->LocalDescriptionAfterGathering(TimeDelta::Seconds(10));
     if (!answer.ok()) return Error(500, answer.status());
-    Print(absl::StrFormat("Answer %d: local ufrag %s", offers_,
-                          SdpAttribute(answer->sdp, "ice-ufrag")));
+    Say("Answer %d: local ufrag %s", offers_,
+        SdpAttribute(answer->sdp, "ice-ufrag"));
     signal::HttpResponse r;
     r.content_type = "application/json";
     r.body = signal::ToJson(*answer);
@@ -315,12 +266,7 @@ class Server {
 
  private:
   static signal::HttpResponse Error(int status, const absl::Status& s) {
-    std::fprintf(stderr, "ice_restart: refusing an offer: %s\n",
-                 std::string(s.message()).c_str());
-    signal::HttpResponse r;
-    r.status = status;
-    r.body = std::string(s.message()) + "\n";
-    return r;
+    return examples::Refusal(status, s, "an offer");
   }
 
   // The PeerConnection for `offer`: the current one, or a new one for a
@@ -338,7 +284,7 @@ class Server {
           s != peer::PeerConnectionState::kClosed) {
         return pc_.get();
       }
-      Print("New session: closing the previous connection");
+      PrintLine("New session: closing the previous connection");
       pc_.reset();
       std::lock_guard<std::mutex> lock(mu_);
       channel_.reset();
@@ -347,8 +293,7 @@ class Server {
     if (!pc.ok()) return pc.status();
     net::PeerConnection* raw = pc->get();
     raw->OnIceConnectionStateChange([this, raw](ice::ConnectionState s) {
-      Print(absl::StrFormat("ICE Connection State has changed: %s",
-                            ice::ConnectionStateName(s)));
+      Say("ICE Connection State has changed: %s", ice::ConnectionStateName(s));
       if (s != ice::ConnectionState::kConnected &&
           s != ice::ConnectionState::kCompleted) {
         return;
@@ -358,7 +303,7 @@ class Server {
       std::lock_guard<std::mutex> lock(pair_mu_);
       if (*p == last_pair_) return;
       last_pair_ = *p;
-      Print("Selected candidate pair: " + *p);
+      PrintLine("Selected candidate pair: " + *p);
     });
     raw->OnDataChannel([this](std::shared_ptr<net::DataChannel> ch) {
       std::lock_guard<std::mutex> lock(mu_);
@@ -405,35 +350,28 @@ class Server {
   std::thread ticker_;
 };
 
-absl::StatusOr<SocketAddress> ParseHttpAddress(std::string text) {
-  if (text.rfind("localhost:", 0) == 0) text = "127.0.0.1" + text.substr(9);
-  return SocketAddress::Parse(text);
-}
-
 int RunServer() {
   absl::StatusOr<SocketAddress> listen =
-      ParseHttpAddress(absl::GetFlag(FLAGS_http));
+      examples::ParseHttpAddress(absl::GetFlag(FLAGS_http));
   if (!listen.ok()) {
     return Fail("--http: " + std::string(listen.status().message()));
   }
   if (absl::GetFlag(FLAGS_interval) <= 0) return Fail("--interval must be > 0");
-  auto runtime = MakeRuntime();
-  if (!runtime.ok()) return Fail(std::string(runtime.status().message()));
+  auto runtime = examples::MakeRuntime(
+      examples::LoopbackOrAll(absl::GetFlag(FLAGS_loopback)));
+  if (!runtime.ok()) return Fail(runtime.status());
   Server server(**runtime);
-  std::vector<signal::HttpRoute> routes = PageRoutes();
+  std::vector<signal::HttpRoute> routes = examples::PageRoutes(kPage);
   auto do_signaling = [&server](const signal::HttpRequest& r) {
     return server.DoSignaling(r);
   };
   routes.push_back(signal::HttpRoute{
       "POST", "/doSignaling", {"application/json"}, do_signaling});
   auto http = signal::HttpServer::Start(*listen, std::move(routes));
-  if (!http.ok()) return Fail(std::string(http.status().message()));
-  Print("LISTENING " + (*http)->address().ToString());
-  std::fprintf(stderr, "ice_restart: open %s in a browser\n",
-               (*http)->url("/").c_str());
-  while (!g_interrupted.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  if (!http.ok()) return Fail(http.status());
+  PrintLine("LISTENING " + (*http)->address().ToString());
+  examples::Note("open %s in a browser", (*http)->url("/"));
+  examples::WaitUntil([] { return false; });  // until Ctrl-C
   (*http)->Stop();
   return 0;
 }
@@ -441,30 +379,27 @@ int RunServer() {
 // ---- Client -----------------------------------------------------------------
 
 int RunClient(std::string url) {
-  if (!absl::EndsWith(ToAbsl(url), "/doSignaling")) {
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    url += "/doSignaling";
-  }
+  url = examples::EndpointUrl(std::move(url), "/doSignaling");
   const auto step = std::chrono::seconds(absl::GetFlag(FLAGS_timeout));
-  auto runtime = MakeRuntime();
-  if (!runtime.ok()) return Fail(std::string(runtime.status().message()));
-  auto pc = net::PeerConnection::Create(**runtime);
-  if (!pc.ok()) return Fail(std::string(pc.status().message()));
+  auto local = examples::MakeLocalPeer(
+      examples::LoopbackOrAll(absl::GetFlag(FLAGS_loopback)));
+  if (!local.ok()) return Fail(local.status());
+  net::PeerConnection* pc = local->pc.get();
 
   std::mutex mu;
   std::condition_variable cv;
   int messages = 0;
   ice::ConnectionState ice_state = ice::ConnectionState::kNew;
-  (*pc)->OnIceConnectionStateChange([&](ice::ConnectionState s) {
-    Print(absl::StrFormat("ICE %s", ice::ConnectionStateName(s)));
+  pc->OnIceConnectionStateChange([&](ice::ConnectionState s) {
+    Say("ICE %s", ice::ConnectionStateName(s));
     std::lock_guard<std::mutex> lock(mu);
     ice_state = s;
     cv.notify_all();
   });
-  auto dc = (*pc)->CreateDataChannel("data");
-  if (!dc.ok()) return Fail(std::string(dc.status().message()));
+  auto dc = pc->CreateDataChannel("data");
+  if (!dc.ok()) return Fail(dc.status());
   (*dc)->OnMessage([&](const datachannel::Message& m) {
-    Print("MESSAGE " + std::string(m.text()));
+    Say("MESSAGE %s", m.text());
     std::lock_guard<std::mutex> lock(mu);
     ++messages;
     cv.notify_all();
@@ -474,7 +409,7 @@ int RunClient(std::string url) {
     std::unique_lock<std::mutex> lock(mu);
     const Clock::time_point deadline = Clock::now() + step;
     while (!done()) {
-      if (g_interrupted.load() || Clock::now() > deadline) return false;
+      if (Interrupted() || Clock::now() > deadline) return false;
       cv.wait_for(lock, std::chrono::milliseconds(50));
     }
     return true;
@@ -482,23 +417,18 @@ int RunClient(std::string url) {
 
   // One offer/answer round; the offer restarts ICE after RestartIce().
   auto signal_once = [&]() -> absl::Status {
-    if (absl::Status s = (*pc)->SetLocalDescription(); !s.ok()) return s;
+    if (absl::Status s = pc->SetLocalDescription(); !s.ok()) return s;
     absl::StatusOr<peer::SessionDescription> offer =
-        (*pc)->LocalDescriptionAfterGathering(TimeDelta::Seconds(10));
+        pc->LocalDescriptionAfterGathering(TimeDelta::Seconds(10));
     if (!offer.ok()) return offer.status();
-    const Clock::time_point deadline = Clock::now() + step;
-    absl::StatusOr<signal::HttpReply> reply;
-    while (true) {  // the server may still be starting
-      reply =
-          signal::HttpRequestTo("POST", url, "application/json",
-                                signal::ToJson(*offer), TimeDelta::Seconds(15));
-      if (reply.ok() ||
-          reply.status().code() != absl::StatusCode::kUnavailable ||
-          Clock::now() > deadline || g_interrupted.load()) {
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    // The server may still be starting.
+    absl::StatusOr<signal::HttpReply> reply = examples::RetryWhileUnavailable(
+        [&] {
+          return signal::HttpRequestTo("POST", url, "application/json",
+                                       signal::ToJson(*offer),
+                                       TimeDelta::Seconds(15));
+        },
+        Clock::now() + step);
     if (!reply.ok()) return reply.status();
     if (reply->status != 200) {
       return absl::InternalError(absl::StrFormat("POST %s: HTTP %d: %s", url,
@@ -507,7 +437,7 @@ int RunClient(std::string url) {
     absl::StatusOr<peer::SessionDescription> answer =
         signal::FromJson(reply->body);
     if (!answer.ok()) return answer.status();
-    return (*pc)->SetRemoteDescription(*answer);
+    return pc->SetRemoteDescription(*answer);
   };
 
   if (absl::Status s = signal_once(); !s.ok()) {
@@ -520,15 +450,13 @@ int RunClient(std::string url) {
                                 messages, before));
   }
   for (int n = 1; n <= absl::GetFlag(FLAGS_restarts); ++n) {
-    Print(absl::StrFormat("RESTART %d", n));
+    Say("RESTART %d", n);
     int seen = 0;
     {
       std::lock_guard<std::mutex> lock(mu);
       seen = messages;
     }
-    if (absl::Status s = (*pc)->RestartIce(); !s.ok()) {
-      return Fail(std::string(s.message()));
-    }
+    if (absl::Status s = pc->RestartIce(); !s.ok()) return Fail(s);
     if (absl::Status s = signal_once(); !s.ok()) {
       return Fail(absl::StrFormat("restart %d: %s", n, s.message()));
     }
@@ -537,18 +465,18 @@ int RunClient(std::string url) {
                  (ice_state == ice::ConnectionState::kConnected ||
                   ice_state == ice::ConnectionState::kCompleted);
         })) {
-      return Fail(absl::StrFormat(
-          "restart %d: ICE %s, %d of %d messages after it", n,
-          ice::ConnectionStateName((*pc)->ice_connection_state()),
-          messages - seen, after));
+      return Fail(
+          absl::StrFormat("restart %d: ICE %s, %d of %d messages after it", n,
+                          ice::ConnectionStateName(pc->ice_connection_state()),
+                          messages - seen, after));
     }
-    if (std::optional<std::string> p = SelectedPair(**pc)) {
-      Print("Selected candidate pair: " + *p);
+    if (std::optional<std::string> p = SelectedPair(*pc)) {
+      PrintLine("Selected candidate pair: " + *p);
     }
   }
-  Print("DONE");
-  (void)(*pc)->Close();
-  (*runtime)->Stop();
+  PrintLine("DONE");
+  (void)pc->Close();
+  local->runtime->Stop();
   return 0;
 }
 
@@ -556,12 +484,11 @@ int RunClient(std::string url) {
 }  // namespace simrtc::ice_restart
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  simrtc::examples::StartProgram(
+      "ice_restart",
       "ICE restart: a server with a page ([--http=IP:PORT] [--interval S] "
-      "[--loopback]) or our own client (--client=URL [--restarts N])");
-  absl::ParseCommandLine(argc, argv);
-  std::signal(SIGINT, simrtc::ice_restart::OnSignal);
-  std::signal(SIGTERM, simrtc::ice_restart::OnSignal);
+      "[--loopback]) or our own client (--client=URL [--restarts N])",
+      argc, argv);
   const std::string client = absl::GetFlag(FLAGS_client);
   if (!client.empty()) return simrtc::ice_restart::RunClient(client);
   return simrtc::ice_restart::RunServer();

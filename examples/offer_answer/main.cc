@@ -25,12 +25,9 @@
 // message is delivered); without it they run until Ctrl-C. Exit status 1
 // if the connection fails or the channel closes first. ICE uses every
 // interface's addresses, or 127.0.0.1 only with --loopback.
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
-#include <cstdio>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -42,10 +39,13 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
 #include "core/base/socket_address.h"
+#include "examples/common/console.h"
+#include "examples/common/http.h"
+#include "examples/common/program.h"
+#include "examples/common/runtime.h"
+#include "examples/common/waiting.h"
 #include "net/peer_connection.h"
 #include "net/runtime.h"
 #include "net/signal/http_client.h"
@@ -68,31 +68,14 @@ ABSL_FLAG(int, timeout, 60,
 namespace simrtc::offer_answer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using examples::Clock;
+using examples::Fail;
+using examples::Note;
+using examples::PrintLine;
+using examples::Say;
 
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kText = "text/plain";
-
-std::atomic<bool> g_interrupted{false};
-void OnSignal(int) { g_interrupted.store(true); }
-
-void Log(const std::string& line) {
-  static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
-
-int Fail(const std::string& why) {
-  std::fprintf(stderr, "offer_answer: %s\n", why.c_str());
-  return 1;
-}
-
-absl::StatusOr<SocketAddress> ParseAddress(std::string text) {
-  if (text.rfind("localhost:", 0) == 0) text = "127.0.0.1" + text.substr(9);
-  return SocketAddress::Parse(text);
-}
 
 std::string UrlOf(const SocketAddress& a, std::string_view path) {
   return absl::StrFormat(
@@ -138,20 +121,16 @@ class Poster {
     cv_.notify_all();
   }
   absl::Status SendNow(const Request& r) const {
-    while (true) {
-      absl::StatusOr<signal::HttpReply> reply = signal::HttpRequestTo(
-          "POST", r.url, r.content_type, r.body, TimeDelta::Seconds(10));
-      if (reply.ok()) {
-        if (reply->status / 100 == 2) return absl::OkStatus();
-        return absl::InternalError(absl::StrFormat(
-            "POST %s: HTTP %d: %s", r.url, reply->status, reply->body));
-      }
-      if (reply.status().code() != absl::StatusCode::kUnavailable ||
-          Clock::now() > deadline_ || g_interrupted.load()) {
-        return reply.status();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    absl::StatusOr<signal::HttpReply> reply = examples::RetryWhileUnavailable(
+        [&] {
+          return signal::HttpRequestTo("POST", r.url, r.content_type, r.body,
+                                       TimeDelta::Seconds(10));
+        },
+        deadline_);
+    if (!reply.ok()) return reply.status();
+    if (reply->status / 100 == 2) return absl::OkStatus();
+    return absl::InternalError(absl::StrFormat("POST %s: HTTP %d: %s", r.url,
+                                               reply->status, reply->body));
   }
   // The first failure of a queued request, if any.
   std::string error() const {
@@ -208,13 +187,13 @@ class Side {
       }
     });
     pc_.OnConnectionStateChange([this](peer::PeerConnectionState s) {
-      Log(absl::StrFormat("Peer Connection State has changed: %s",
-                          peer::PeerConnectionStateName(s)));
+      Say("Peer Connection State has changed: %s",
+          peer::PeerConnectionStateName(s));
       if (s == peer::PeerConnectionState::kFailed) failed_.store(true);
     });
     if (!offerer_) {
       pc_.OnDataChannel([this](std::shared_ptr<net::DataChannel> ch) {
-        Log(absl::StrFormat("New DataChannel %s %d", ch->label(), ch->id()));
+        Say("New DataChannel %s %d", ch->label(), ch->id());
         UseChannel(std::move(ch));
       });
     }
@@ -322,9 +301,9 @@ class Side {
       next += interval;
       const std::string text =
           absl::StrFormat("%s message %d", offerer_ ? "offer" : "answer", n);
-      Log("Sending '" + text + "'");
+      Say("Sending '%s'", text);
       if (absl::Status s = ch->SendText(text); !s.ok()) {
-        Log("send failed: " + std::string(s.message()));
+        Say("send failed: %s", s.message());
         return;
       }
       sent_.fetch_add(1);
@@ -346,12 +325,7 @@ class Side {
 
  private:
   static signal::HttpResponse Error(int status, const absl::Status& s) {
-    signal::HttpResponse r;
-    r.status = status;
-    r.body = std::string(s.message()) + "\n";
-    std::fprintf(stderr, "offer_answer: refusing a request: %s\n",
-                 std::string(s.message()).c_str());
-    return r;
+    return examples::Refusal(status, s, "a request");
   }
 
   void UseChannel(std::shared_ptr<net::DataChannel> ch) {
@@ -361,15 +335,14 @@ class Side {
       channel_ = ch;
     }
     ch->OnOpen([this, raw] {
-      Log(absl::StrFormat("Data channel '%s'-'%d' open", raw->label(),
-                          raw->id()));
+      Say("Data channel '%s'-'%d' open", raw->label(), raw->id());
       std::lock_guard<std::mutex> lock(mu_);
       open_channel_ = channel_;
       cv_.notify_all();
     });
     ch->OnMessage([this, raw](const datachannel::Message& m) {
-      Log(absl::StrFormat("Message from DataChannel '%s': %s", raw->label(),
-                          m.is_string ? std::string(m.text()) : "(binary)"));
+      Say("Message from DataChannel '%s': %s", raw->label(),
+          m.is_string ? std::string(m.text()) : "(binary)");
       received_.fetch_add(1);
     });
     ch->OnClose([this] { channel_closed_.store(true); });
@@ -390,8 +363,7 @@ class Side {
     }
     for (std::string& c : remote) {
       if (absl::Status s = pc_.AddIceCandidate(Candidate(c)); !s.ok()) {
-        std::fprintf(stderr, "offer_answer: %s\n",
-                     std::string(s.message()).c_str());
+        Note("%s", s.message());
       }
     }
   }
@@ -417,12 +389,14 @@ class Side {
 };
 
 int Run(bool offerer) {
-  auto offer_address = ParseAddress(absl::GetFlag(FLAGS_offer_address));
+  auto offer_address =
+      examples::ParseHttpAddress(absl::GetFlag(FLAGS_offer_address));
   if (!offer_address.ok()) {
     return Fail("--offer-address: " +
                 std::string(offer_address.status().message()));
   }
-  auto answer_address = ParseAddress(absl::GetFlag(FLAGS_answer_address));
+  auto answer_address =
+      examples::ParseHttpAddress(absl::GetFlag(FLAGS_answer_address));
   if (!answer_address.ok()) {
     return Fail("--answer-address: " +
                 std::string(answer_address.status().message()));
@@ -432,21 +406,12 @@ int Run(bool offerer) {
   const Clock::time_point deadline =
       Clock::now() + std::chrono::seconds(absl::GetFlag(FLAGS_timeout));
 
-  net::RuntimeOptions options;
-  if (absl::GetFlag(FLAGS_loopback)) {
-    options.include_loopback = true;
-    options.ipv6 = false;
-    options.ip_filter = [](const IpAddress& ip) {
-      return ip == IpAddress::V4(127, 0, 0, 1);
-    };
-  }
-  auto runtime = net::Runtime::Create(std::move(options));
-  if (!runtime.ok()) return Fail(std::string(runtime.status().message()));
-  auto pc = net::PeerConnection::Create(**runtime);
-  if (!pc.ok()) return Fail(std::string(pc.status().message()));
+  auto local = examples::MakeLocalPeer(
+      examples::LoopbackOrAll(absl::GetFlag(FLAGS_loopback)));
+  if (!local.ok()) return Fail(local.status());
+  net::PeerConnection* pc = local->pc.get();
 
-  Side side(offerer, **pc, offerer ? *answer_address : *offer_address,
-            deadline);
+  Side side(offerer, *pc, offerer ? *answer_address : *offer_address, deadline);
   side.Install();
 
   std::vector<signal::HttpRoute> routes;
@@ -463,8 +428,8 @@ int Run(bool offerer) {
                                      }});
   auto server = signal::HttpServer::Start(
       offerer ? *offer_address : *answer_address, std::move(routes));
-  if (!server.ok()) return Fail(std::string(server.status().message()));
-  Log("LISTENING " + (*server)->address().ToString());
+  if (!server.ok()) return Fail(server.status());
+  PrintLine("LISTENING " + (*server)->address().ToString());
 
   std::thread sender([&side] { side.SendLoop(); });
   int status = 0;
@@ -477,10 +442,10 @@ int Run(bool offerer) {
 
   bool connected = false;
   Clock::time_point done_at = Clock::time_point::max();
-  while (status == 0 && !g_interrupted.load()) {
+  while (status == 0 && !examples::Interrupted()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const Clock::time_point now = Clock::now();
-    if ((*pc)->connection_state() == peer::PeerConnectionState::kConnected) {
+    if (pc->connection_state() == peer::PeerConnectionState::kConnected) {
       connected = true;
     }
     if (!side.signaling_error().empty()) {
@@ -498,17 +463,16 @@ int Run(bool offerer) {
       status = Fail(absl::StrFormat(
           "not connected after %d s (connection %s)",
           absl::GetFlag(FLAGS_timeout),
-          peer::PeerConnectionStateName((*pc)->connection_state())));
+          peer::PeerConnectionStateName(pc->connection_state())));
     }
   }
   side.Stop();
   sender.join();
   if (status == 0 && side.done()) {
-    Log(absl::StrFormat("DONE sent=%d received=%d", side.sent(),
-                        side.received()));
+    Say("DONE sent=%d received=%d", side.sent(), side.received());
   }
   side.CloseChannel();
-  (void)(*pc)->Close();
+  (void)pc->Close();
   (*server)->Stop();
   return status;
 }
@@ -517,30 +481,17 @@ int Run(bool offerer) {
 }  // namespace simrtc::offer_answer
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  // Pion spells the flags --offer-address and --answer-address; Abseil
+  // names them with underscores: StartProgram accepts both.
+  simrtc::examples::StartProgram(
+      "offer_answer",
       "trickle-ICE offer/answer over HTTP between two processes: --role "
       "offer|answer --offer-address IP:PORT --answer-address IP:PORT "
-      "[--interval S] [--count N] [--loopback]");
-  // Pion spells the flags --offer-address and --answer-address; Abseil
-  // names them with underscores. Accept both.
-  std::vector<std::string> args(argv, argv + argc);
-  for (size_t i = 1; i < args.size(); ++i) {
-    std::string& a = args[i];
-    if (a == "--") break;
-    if (a.rfind("--", 0) != 0) continue;
-    const size_t end = std::min(a.find('='), a.size());
-    for (size_t k = 2; k < end; ++k) {
-      if (a[k] == '-') a[k] = '_';
-    }
-  }
-  std::vector<char*> argp;
-  for (std::string& a : args) argp.push_back(a.data());
-  absl::ParseCommandLine(static_cast<int>(argp.size()), argp.data());
-  std::signal(SIGINT, simrtc::offer_answer::OnSignal);
-  std::signal(SIGTERM, simrtc::offer_answer::OnSignal);
+      "[--interval S] [--count N] [--loopback]",
+      argc, argv);
   const std::string role = absl::GetFlag(FLAGS_role);
   if (role != "offer" && role != "answer") {
-    std::fprintf(stderr, "offer_answer: --role must be offer or answer\n");
+    simrtc::examples::Note("--role must be offer or answer");
     return 2;
   }
   return simrtc::offer_answer::Run(role == "offer");

@@ -5,18 +5,11 @@
 # each way every 0.2 s; both must exit 0 having received all 5. The
 # answerer starts last, so the offerer's retries of POST /sdp are
 # exercised too. Only the processes started here are killed, by pid.
-set -u
+source tests/interop/lib.sh
+source examples/common/pair_lib.sh
+log_failures
 BIN="$1"
-TMP="$(mktemp -d "${TEST_TMPDIR:-/tmp}/offer_answer.XXXXXX")"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-}
-trap cleanup EXIT
-logs() { for f in "$TMP"/*.log; do echo "---- $f"; cat "$f"; done; }
-fail() { echo "FAIL: $*" >&2; logs >&2; exit 1; }
-[ -x "$BIN" ] || fail "binary missing: $BIN"
+need_binaries "$BIN"
 free_tcp_port() {
   python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
 }
@@ -26,11 +19,11 @@ ANSWER=127.0.0.1:$(free_tcp_port)
 COMMON=(--offer-address "$OFFER" --answer-address "$ANSWER" --interval 0.2
         --count 5 --loopback --timeout 60)
 
-timeout 120 "$BIN" --role offer "${COMMON[@]}" >"$TMP/offer.log" 2>&1 &
-OFFER_PID=$!; PIDS+=("$OFFER_PID")
+spawn "$TMP/offer.log" timeout 120 "$BIN" --role offer "${COMMON[@]}"
+OFFER_PID=${PIDS[-1]}
 sleep 0.5
-timeout 120 "$BIN" --role answer "${COMMON[@]}" >"$TMP/answer.log" 2>&1 &
-ANSWER_PID=$!; PIDS+=("$ANSWER_PID")
+spawn "$TMP/answer.log" timeout 120 "$BIN" --role answer "${COMMON[@]}"
+ANSWER_PID=${PIDS[-1]}
 
 wait "$OFFER_PID"; offer_status=$?
 wait "$ANSWER_PID"; answer_status=$?
