@@ -42,6 +42,22 @@ std::optional<Transmit> PopFront(std::deque<Transmit>& q) {
   return t;
 }
 
+// Marshals what a chain emitted as one compound RTCP packet and queues it;
+// false if it cannot be marshalled.
+bool QueueCompound(const std::vector<rtcp::Packet>& rtcp,
+                   const SocketAddress& local, const SocketAddress& remote,
+                   std::deque<Transmit>& out) {
+  if (rtcp.empty()) return true;
+  absl::StatusOr<std::vector<uint8_t>> bytes = rtcp::MarshalCompound(rtcp);
+  if (!bytes.ok()) return false;
+  Transmit t;
+  t.local = local;
+  t.remote = remote;
+  t.payload = std::move(*bytes);
+  out.push_back(std::move(t));
+  return true;
+}
+
 }  // namespace
 
 std::vector<uint8_t> MakeVp8Frame(Rng& rng, size_t size, bool key_frame,
@@ -197,17 +213,7 @@ void VideoSender::Drain(Timestamp now) {
     if (std::holds_alternative<rtcp::SenderReport>(*p)) ++sender_reports_sent_;
     rtcp.push_back(std::move(*p));
   }
-  if (rtcp.empty()) return;
-  absl::StatusOr<std::vector<uint8_t>> bytes = rtcp::MarshalCompound(rtcp);
-  if (!bytes.ok()) {
-    ++errors_;
-    return;
-  }
-  Transmit t;
-  t.local = local_;
-  t.remote = remote_;
-  t.payload = std::move(*bytes);
-  out_.push_back(std::move(t));
+  if (!QueueCompound(rtcp, local_, remote_, out_)) ++errors_;
 }
 
 void VideoSender::HandleDatagram(Timestamp now, const Datagram& d) {
@@ -346,17 +352,7 @@ void VideoReceiver::Drain() {
     if (std::holds_alternative<rtcp::GenericNack>(*p)) ++nacks_sent_;
     rtcp.push_back(std::move(*p));
   }
-  if (rtcp.empty()) return;
-  absl::StatusOr<std::vector<uint8_t>> bytes = rtcp::MarshalCompound(rtcp);
-  if (!bytes.ok()) {
-    ++errors_;
-    return;
-  }
-  Transmit t;
-  t.local = local_;
-  t.remote = remote_;
-  t.payload = std::move(*bytes);
-  out_.push_back(std::move(t));
+  if (!QueueCompound(rtcp, local_, remote_, out_)) ++errors_;
 }
 
 void VideoReceiver::HandleTimeout(Timestamp now) {
