@@ -16,6 +16,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 #include "core/base/absl_compat.h"
+#include "net/signal/http_syntax.h"
 
 namespace simrtc::signal {
 namespace {
@@ -94,17 +95,6 @@ std::string FirstLine(std::string_view body) {
   return absl::CHexEscape(ToAbsl(body));
 }
 
-bool IsToken(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) continue;
-    if (std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // A reply plus its reason phrase (for PostOffer's messages).
 struct FullReply {
   HttpReply reply;
@@ -119,7 +109,7 @@ absl::StatusOr<FullReply> Exchange(std::string_view method,
                                    std::string_view body, TimeDelta timeout) {
   const std::string url_text(url);
   const std::string method_text(method);
-  if (!IsToken(method_text)) {
+  if (!IsHttpToken(method_text)) {
     return absl::InvalidArgumentError(
         absl::StrFormat("method \"%s\" is not an HTTP token",
                         absl::CHexEscape(ToAbsl(method_text.substr(0, 40)))));
@@ -224,10 +214,7 @@ absl::StatusOr<FullReply> Exchange(std::string_view method,
   out.reason = status->reason_phrase != nullptr ? status->reason_phrase : "";
   if (const char* type =
           ne_get_response_header(request.get(), "Content-Type")) {
-    std::string_view t(type);
-    t = t.substr(0, t.find(';'));
-    out.reply.content_type =
-        absl::AsciiStrToLower(absl::StripAsciiWhitespace(ToAbsl(t)));
+    out.reply.content_type = MediaType(type);
   }
   out.reply.body = std::move(reply_body.data);
   return out;

@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "core/base/absl_compat.h"
+#include "net/signal/http_syntax.h"
 
 namespace simrtc::signal {
 namespace {
@@ -61,16 +62,6 @@ struct Request {
   std::optional<Rejection> rejection;
 };
 
-// "application/SDP; charset=utf-8" -> "application/sdp".
-std::string MediaType(std::string_view content_type) {
-  const size_t semicolon = content_type.find(';');
-  if (semicolon != std::string_view::npos) {
-    content_type = content_type.substr(0, semicolon);
-  }
-  return absl::AsciiStrToLower(
-      absl::StripAsciiWhitespace(ToAbsl(content_type)));
-}
-
 // Printable, bounded form of client-supplied text for error messages.
 std::string Shown(std::string_view text) {
   constexpr size_t kMax = 80;
@@ -81,18 +72,6 @@ std::string Shown(std::string_view text) {
 
 const char* Lookup(MHD_Connection* connection, const char* header) {
   return MHD_lookup_connection_value(connection, MHD_HEADER_KIND, header);
-}
-
-// RFC 9110 token characters.
-bool IsToken(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) continue;
-    if (std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool HasLineBreak(std::string_view text) {
@@ -125,7 +104,7 @@ struct HttpServerCallbacks {
       MHD_add_response_header(response, "Content-Type", type.c_str());
     }
     for (const auto& [name, value] : headers) {
-      if (!IsToken(name) || HasLineBreak(value)) continue;
+      if (!IsHttpToken(name) || HasLineBreak(value)) continue;
       const std::string lower = absl::AsciiStrToLower(name);
       if (lower == "content-type" || lower == "content-length") continue;
       MHD_add_response_header(response, name.c_str(), value.c_str());
@@ -352,7 +331,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   std::set<std::pair<std::string, std::string>> seen;
   for (size_t i = 0; i < routes.size(); ++i) {
     const HttpRoute& r = routes[i];
-    if (!IsToken(r.method)) {
+    if (!IsHttpToken(r.method)) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "route %d: method \"%s\" is not an HTTP token", i, Shown(r.method)));
     }
