@@ -359,10 +359,13 @@ TEST_F(AgentTest, ControllingNominatesAndSelects) {
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->state, PairState::kSucceeded);
   EXPECT_EQ(p->current_round_trip_time, TimeDelta::Millis(20));
-  // Nothing better is pending: the nomination check follows at once.
+  // Nothing better is pending: the nomination check follows at once, not
+  // in the next Ta slot (no timer runs before it goes out).
+  const Timestamp succeeded_at = now_;
   std::unique_ptr<Sent> nomination = NextCheck();
   ASSERT_NE(nomination, nullptr);
   EXPECT_TRUE(nomination->msg.HasUseCandidate());
+  EXPECT_EQ(now_, succeeded_at);
   Deliver(kPeer, PeerSuccess(nomination->msg));
   DrainEvents();
   EXPECT_EQ(Count<SelectedPairEvent>(), 1);
