@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -134,7 +135,14 @@ std::vector<MulticastSocket> OpenMdnsSockets(
   std::vector<MulticastSocket> out;
   for (const BoundSocket& s : bound) {
     const IpAddress& ip = s.local.ip();
-    absl::StatusOr<MulticastInterfaceId> itf = ResolveMulticastInterface(ip, 0);
+    // The interface is known when the runtime enumerated it; only
+    // caller-given addresses need the (getifaddrs) lookup.
+    const unsigned index =
+        s.interface_name.empty() ? 0 : if_nametoindex(s.interface_name.c_str());
+    absl::StatusOr<MulticastInterfaceId> itf =
+        index != 0
+            ? MulticastInterfaceId{static_cast<int>(index), s.interface_name}
+            : ResolveMulticastInterface(ip, 0);
     absl::StatusOr<MulticastSocket> m =
         itf.ok() ? OpenMulticastSocket(mdns::MdnsGroup(ip.family()), ip, *itf)
                  : absl::StatusOr<MulticastSocket>(itf.status());
